@@ -1,0 +1,1 @@
+//! node binding: filled in by its issue.

@@ -1,0 +1,1 @@
+//! python binding: filled in by its issue.

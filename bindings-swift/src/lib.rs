@@ -1,0 +1,1 @@
+//! swift binding: filled in by its issue.

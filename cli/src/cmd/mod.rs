@@ -1,0 +1,4 @@
+pub mod analyze;
+pub mod api;
+pub mod mock;
+pub mod sign;

@@ -1,0 +1,1 @@
+//! The local DCS emulator (issue: emulator). Placeholder until implemented.

@@ -1,0 +1,1 @@
+//! The streaming RDB decoder and analyzer (issue: RDB analyzer). Placeholder until implemented.

@@ -1,0 +1,1 @@
+//! HTTP transport (issue: foundation). Placeholder until implemented.
