@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cloud;
 pub mod config;
 pub mod error;
 pub mod error_codes;
