@@ -16,6 +16,7 @@ pub mod error;
 pub mod error_codes;
 pub mod mock;
 pub mod rdb;
+pub mod report_html;
 pub mod runtime;
 pub mod transport;
 

@@ -1,12 +1,30 @@
-//! The DCS API surface generated from `spec/` (API surface issue). The signatures below are
-//! the contract the CLI and the bindings use; the implementation replaces the bodies.
+//! The DCS API surface generated from `spec/` (API surface issue).
+//!
+//! `generated/` is written by `codegen/generate.py`: the operations table, typed models and one
+//! typed method per operation. Everything else here is the one hand-written engine both typed
+//! and dynamic calls go through: validate → build the request → send → decode.
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::transport::{HttpRequest, HttpResponse, Transport};
+
+mod generated;
+mod paginate;
+mod request;
+mod tables;
+mod validate;
+mod wait;
+
+pub use generated::models;
+pub use paginate::{BlockingItems, BlockingPages, Paginator};
 
 /// One operation of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,9 +45,26 @@ pub struct OperationInfo {
     pub paginated: bool,
 }
 
+/// A waiter of the spec: poll `operation` until `status_path` reaches a success value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaiterInfo {
+    pub name: &'static str,
+    pub operation: &'static str,
+    /// Dotted path into the response (`status`, `task.status`).
+    pub status_path: &'static str,
+    pub success: &'static [&'static str],
+    pub failure: &'static [&'static str],
+    pub description: &'static str,
+}
+
 /// Every operation of the spec, in spec order.
 pub fn operations() -> &'static [OperationInfo] {
-    &[]
+    generated::operations::OPERATIONS
+}
+
+/// Every waiter of the spec.
+pub fn waiters() -> &'static [WaiterInfo] {
+    generated::operations::WAITERS
 }
 
 /// Finds an operation by official, snake_case, camelCase or kebab-case name.
@@ -37,6 +72,12 @@ pub fn find_operation(name: &str) -> Option<&'static OperationInfo> {
     let norm = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
     let wanted = norm(name);
     operations().iter().find(|op| norm(op.name) == wanted)
+}
+
+/// Finds a waiter by name (`instance_running`; kebab-case accepted).
+pub fn find_waiter(name: &str) -> Option<&'static WaiterInfo> {
+    let wanted = name.replace('-', "_");
+    waiters().iter().find(|w| w.name == wanted)
 }
 
 #[derive(Debug, Clone)]
@@ -51,27 +92,43 @@ impl Default for WaitOptions {
     }
 }
 
-/// The DCS client. Cheap to clone; all clones share one connection pool.
+/// The DCS client. Cheap to clone; all clones share one transport (one connection pool).
 #[derive(Debug, Clone)]
 pub struct Client {
     config: Config,
+    transport: Arc<OnceLock<std::result::Result<Transport, Error>>>,
 }
 
 impl Client {
     /// Builds a client; unset credentials and project id are read from the environment.
     pub fn new(config: Config) -> Result<Client> {
         let config = config.with_env_defaults()?;
-        Ok(Client { config })
+        Ok(Client { config, transport: Arc::new(OnceLock::new()) })
     }
 
     pub fn config(&self) -> &Config {
         &self.config
     }
 
+    fn transport(&self) -> Result<&Transport> {
+        self.transport.get_or_init(|| Transport::new(&self.config)).as_ref().map_err(Clone::clone)
+    }
+
+    /// Validates `input` for `operation` and builds the HTTP request without sending it
+    /// (the unsigned request; the transport adds signature headers).
+    pub fn build_request(&self, operation: &str, input: &Value) -> Result<(&'static OperationInfo, HttpRequest)> {
+        let op = lookup(operation)?;
+        let request = request::build(op, input, self.config.project_id.as_deref())?;
+        Ok((op, request))
+    }
+
     /// Calls an operation by name with JSON input (path and query parameters by wire name at
     /// the top level, body under `"body"`); validated against the spec before sending.
-    pub async fn call(&self, operation: &str, _input: Value) -> Result<Value> {
-        Err(Error::new(ErrorKind::Internal, format!("{operation}: API layer not implemented yet")))
+    pub async fn call(&self, operation: &str, input: Value) -> Result<Value> {
+        let (op, request) = self.build_request(operation, &input)?;
+        warn_if_deprecated(op);
+        let response = self.transport()?.send(request).await?;
+        decode_json(op, &response)
     }
 
     /// `call` for callers outside any async runtime.
@@ -81,8 +138,94 @@ impl Client {
         crate::runtime::block_on(async move { this.call(&operation, input).await })?
     }
 
+    /// The typed methods' path: the request model becomes the dynamic input, the response
+    /// JSON becomes the response model.
+    pub(crate) async fn call_typed<Req: Serialize, Resp: DeserializeOwned>(&self, operation: &str, request: &Req) -> Result<Resp> {
+        let input = serde_json::to_value(request)
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, format!("{operation}: request does not serialize: {e}")))?;
+        let output = self.call(operation, input).await?;
+        typed_response(operation, output)
+    }
+
+    pub(crate) fn call_typed_blocking<Req: Serialize, Resp: DeserializeOwned + Send + 'static>(
+        &self,
+        operation: &str,
+        request: &Req,
+    ) -> Result<Resp> {
+        let input = serde_json::to_value(request)
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, format!("{operation}: request does not serialize: {e}")))?;
+        let output = self.call_blocking(operation, input)?;
+        typed_response(operation, output)
+    }
+
+    /// Every page (or item) of a paginated list operation.
+    pub fn paginate(&self, operation: &str, input: Value) -> Paginator {
+        Paginator::new(self.clone(), operation, input)
+    }
+
     /// Waits until the named waiter's condition holds (e.g. `instance_running`).
-    pub async fn wait(&self, waiter: &str, _input: Value, _options: WaitOptions) -> Result<Value> {
-        Err(Error::new(ErrorKind::Internal, format!("{waiter}: waiters not implemented yet")))
+    pub async fn wait(&self, waiter: &str, input: Value, options: WaitOptions) -> Result<Value> {
+        wait::wait(self, waiter, input, options).await
+    }
+
+    /// `wait` for callers outside any async runtime.
+    pub fn wait_blocking(&self, waiter: &str, input: Value, options: WaitOptions) -> Result<Value> {
+        let this = self.clone();
+        let waiter = waiter.to_string();
+        crate::runtime::block_on(async move { this.wait(&waiter, input, options).await })?
     }
 }
+
+fn lookup(operation: &str) -> Result<&'static OperationInfo> {
+    find_operation(operation).ok_or_else(|| {
+        Error::invalid_input("operation", format!("unknown operation {operation:?} (see `dcskit api --list`)"))
+    })
+}
+
+/// Decodes a response body: JSON as it is, an empty body as `{}`.
+pub(crate) fn decode_json(op: &OperationInfo, response: &HttpResponse) -> Result<Value> {
+    let body = response.body.as_ref();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        let mut msg = format!("{}: response (HTTP {}) is not JSON: {e}", op.name, response.status);
+        if let Some(rid) = &response.request_id {
+            msg.push_str(&format!(" (request id {rid})"));
+        }
+        Error::new(ErrorKind::Decode, msg)
+    })
+}
+
+fn typed_response<Resp: DeserializeOwned>(operation: &str, output: Value) -> Result<Resp> {
+    let name = find_operation(operation).map(|o| o.name).unwrap_or(operation);
+    let wrapped = tables::tables().op(name).is_some_and(|o| o.response_wrapped);
+    let output = if wrapped { serde_json::json!({ "body": output }) } else { output };
+    serde_json::from_value(output)
+        .map_err(|e| Error::new(ErrorKind::Decode, format!("{name}: response does not match the spec: {e}")))
+}
+
+static DEPRECATION_WARNED: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+
+/// v1.0 calls log one warning per operation and process, naming the v2 replacement.
+fn warn_if_deprecated(op: &'static OperationInfo) {
+    if !op.deprecated {
+        return;
+    }
+    let mut warned = DEPRECATION_WARNED.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    if warned.insert(op.name) {
+        match op.replacement {
+            Some(r) => tracing::warn!(operation = op.name, replacement = r, "{} is an out-of-date {} API; use {r} instead", op.name, op.version),
+            None => tracing::warn!(operation = op.name, "{} is an out-of-date {} API", op.name, op.version),
+        }
+    }
+}
+
+/// Whether this process already logged the deprecation warning of `operation`.
+pub fn deprecation_warned(operation: &str) -> bool {
+    let Some(op) = find_operation(operation) else { return false };
+    DEPRECATION_WARNED.get().is_some_and(|w| w.lock().unwrap_or_else(|p| p.into_inner()).contains(op.name))
+}
+
+#[cfg(test)]
+mod tests;

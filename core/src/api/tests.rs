@@ -1,0 +1,1 @@
+//! Unit tests of request building and validation against the generated tables.

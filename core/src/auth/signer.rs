@@ -1,1 +1,0 @@
-//! SDK-HMAC-SHA256 request signing (issue: foundation). Placeholder until implemented.

@@ -1,0 +1,166 @@
+//! The text transformations of SDK-HMAC-SHA256, each matching the reference signer byte for
+//! byte: percent-encoding (only `A-Z a-z 0-9 - . _ ~` stay), lossy UTF-8 percent-decoding,
+//! canonical URI and query string, Python's notion of whitespace, lower-case hex.
+
+use std::borrow::Cow;
+
+/// Appends `s` percent-encoded: every byte except unreserved characters becomes `%XX`.
+pub fn encode_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    // Fast path: most keys and values need no escaping.
+    if s.bytes().all(is_unreserved) {
+        out.push_str(s);
+        return;
+    }
+    for b in s.bytes() {
+        if is_unreserved(b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+}
+
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    encode_into(&mut out, s);
+    out
+}
+
+#[inline]
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Percent-decodes; a `%` not followed by two hex digits stays literal, and bytes that are not
+/// UTF-8 become U+FFFD.
+pub fn decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let bytes: Cow<'_, [u8]> = percent_encoding::percent_decode_str(s).into();
+    match bytes {
+        Cow::Borrowed(_) => Cow::Borrowed(s),
+        Cow::Owned(v) => Cow::Owned(match String::from_utf8(v) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }),
+    }
+}
+
+/// The canonical URI: the path decoded, split on `/` (so an encoded `%2F` splits too), each
+/// segment re-encoded, always ending in `/`.
+pub fn canonical_uri_into(out: &mut String, raw_path: &str) {
+    let decoded = decode(raw_path);
+    let start = out.len();
+    for (i, segment) in decoded.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        encode_into(out, segment);
+    }
+    if out.len() == start || !out.ends_with('/') {
+        out.push('/');
+    }
+}
+
+/// Splits a raw query string (`a=1&b=%20`) into decoded pairs. Empty pieces are skipped,
+/// `k` alone means an empty value, and `+` stays a plus (the signer never encodes a space as `+`).
+pub fn parse_query(raw: &str) -> Vec<(String, String)> {
+    raw.split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
+            (decode(k).into_owned(), decode(v).into_owned())
+        })
+        .collect()
+}
+
+/// The canonical query string: pairs sorted by decoded key then value (code point order),
+/// each side encoded, joined with `&`. Repeated keys stay repeated; an empty value is `k=`.
+pub fn canonical_query_into<K: AsRef<str>, V: AsRef<str>>(out: &mut String, pairs: &[(K, V)]) {
+    let mut sorted: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
+    sorted.sort_unstable();
+    for (i, (k, v)) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        encode_into(out, k);
+        out.push('=');
+        encode_into(out, v);
+    }
+}
+
+pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let mut out = String::new();
+    canonical_query_into(&mut out, pairs);
+    out
+}
+
+/// Trims what Python's `str.strip()` trims: Unicode White_Space plus U+001C..U+001F.
+pub fn py_strip(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+pub fn hex_into(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for b in bytes {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    hex_into(&mut s, bytes);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_like_the_reference() {
+        assert_eq!(encode("a b~c/d+e*"), "a%20b~c%2Fd%2Be%2A");
+        assert_eq!(encode("é"), "%C3%A9");
+        assert_eq!(encode("AZaz09-._~"), "AZaz09-._~");
+    }
+
+    #[test]
+    fn decodes_leniently() {
+        assert_eq!(decode("a%2Fb%zz%4"), "a/b%zz%4");
+        assert_eq!(decode("%FF"), "\u{FFFD}");
+        assert_eq!(decode("%C3%A9"), "é");
+    }
+
+    #[test]
+    fn canonical_uri_cases() {
+        let uri = |p: &str| {
+            let mut s = String::new();
+            canonical_uri_into(&mut s, p);
+            s
+        };
+        assert_eq!(uri("/v2/p/instances"), "/v2/p/instances/");
+        assert_eq!(uri("/v2/"), "/v2/");
+        assert_eq!(uri("/"), "/");
+        assert_eq!(uri(""), "/");
+        assert_eq!(uri("/a%2Fb/c d"), "/a/b/c%20d/");
+        assert_eq!(uri("/a:b@c!"), "/a%3Ab%40c%21/");
+    }
+
+    #[test]
+    fn query_sorting_and_repeats() {
+        let q = parse_query("b=2&a=&a=%20x&c&&z=%7E");
+        assert_eq!(canonical_query(&q), "a=&a=%20x&b=2&c=&z=~");
+    }
+
+    #[test]
+    fn python_whitespace() {
+        assert_eq!(py_strip("\u{1f} v \u{a0}"), "v");
+        assert_eq!(py_strip("\u{200b}v"), "\u{200b}v");
+    }
+}

@@ -1,0 +1,256 @@
+//! A buffered byte source over any `Read` that knows its absolute offset, checksums what it
+//! consumes (CRC-64/Jones) and never allocates more than the input can justify.
+
+use std::io::Read;
+
+use super::crc64;
+
+const BUF_SIZE: usize = 1 << 20;
+
+/// A decoding failure at an absolute byte offset (the decoder adds the key context).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub offset: u64,
+    pub message: String,
+}
+
+pub type DResult<T> = Result<T, DecodeError>;
+
+pub fn derr<T>(offset: u64, message: impl Into<String>) -> DResult<T> {
+    Err(DecodeError { offset, message: message.into() })
+}
+
+pub struct Source<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    /// Absolute offset of `buf[0]`.
+    base: u64,
+    crc: u64,
+    /// `buf[..crc_pos]` is already folded into `crc`.
+    crc_pos: usize,
+    eof: bool,
+    /// Total input size when known (files, Content-Length): caps allocations.
+    total: Option<u64>,
+    io_error: Option<String>,
+}
+
+impl<R: Read> Source<R> {
+    pub fn new(inner: R, total: Option<u64>) -> Self {
+        Source {
+            inner,
+            buf: vec![0; BUF_SIZE],
+            pos: 0,
+            end: 0,
+            base: 0,
+            crc: 0,
+            crc_pos: 0,
+            eof: false,
+            total,
+            io_error: None,
+        }
+    }
+
+    #[inline]
+    pub fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// Bytes that may still come, when the input size is known.
+    pub fn remaining_hint(&self) -> Option<u64> {
+        self.total.map(|t| t.saturating_sub(self.offset()))
+    }
+
+    /// Folds consumed bytes into the checksum and moves the unread tail to the front.
+    fn compact(&mut self) {
+        self.crc = crc64::update(self.crc, &self.buf[self.crc_pos..self.pos]);
+        self.buf.copy_within(self.pos..self.end, 0);
+        self.base += self.pos as u64;
+        self.end -= self.pos;
+        self.pos = 0;
+        self.crc_pos = 0;
+    }
+
+    /// Makes `n` (≤ buffer size) bytes available; false when the input ends first.
+    fn fill(&mut self, n: usize) -> DResult<bool> {
+        debug_assert!(n <= BUF_SIZE);
+        if self.end - self.pos >= n {
+            return Ok(true);
+        }
+        if self.pos + n > BUF_SIZE {
+            self.compact();
+        }
+        while self.end - self.pos < n && !self.eof {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(k) => self.end += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.io_error = Some(e.to_string());
+                    return derr(self.base + self.end as u64, format!("read error: {e}"));
+                }
+            }
+        }
+        Ok(self.end - self.pos >= n)
+    }
+
+    fn short(&self, n: u64, what: &str) -> DecodeError {
+        let have = (self.end - self.pos) as u64;
+        DecodeError {
+            offset: self.offset() + have,
+            message: format!("unexpected end of input reading {what}: {n} bytes needed, {have} available"),
+        }
+    }
+
+    /// The I/O error message when the last failure came from the underlying reader.
+    pub fn io_error(&self) -> Option<&str> {
+        self.io_error.as_deref()
+    }
+
+    #[inline]
+    pub fn u8(&mut self, what: &str) -> DResult<u8> {
+        if self.pos < self.end {
+            let b = self.buf[self.pos];
+            self.pos += 1;
+            return Ok(b);
+        }
+        if !self.fill(1)? {
+            return Err(self.short(1, what));
+        }
+        let b = self.buf[self.pos];
+        self.pos += 1;
+        Ok(b)
+    }
+
+    /// Reads a fixed-size array (small N).
+    #[inline]
+    pub fn array<const N: usize>(&mut self, what: &str) -> DResult<[u8; N]> {
+        if self.end - self.pos < N && !self.fill(N)? {
+            return Err(self.short(N as u64, what));
+        }
+        let mut a = [0u8; N];
+        a.copy_from_slice(&self.buf[self.pos..self.pos + N]);
+        self.pos += N;
+        Ok(a)
+    }
+
+    /// Looks at the next byte without consuming it (None at end of input).
+    pub fn peek(&mut self) -> DResult<Option<u8>> {
+        if self.pos < self.end || self.fill(1)? {
+            Ok(Some(self.buf[self.pos]))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The next `n` (small) bytes without consuming them; None when the input ends first.
+    pub fn peek_slice(&mut self, n: usize) -> DResult<Option<&[u8]>> {
+        if self.end - self.pos < n && !self.fill(n)? {
+            return Ok(None);
+        }
+        Ok(Some(&self.buf[self.pos..self.pos + n]))
+    }
+
+    /// Skips `n` bytes (checksummed), erroring if the input ends first.
+    pub fn skip(&mut self, mut n: u64, what: &str) -> DResult<()> {
+        let start = self.offset();
+        loop {
+            let avail = (self.end - self.pos) as u64;
+            if avail >= n {
+                self.pos += n as usize;
+                return Ok(());
+            }
+            n -= avail;
+            self.pos = self.end;
+            if !self.fill(1)? {
+                return Err(DecodeError {
+                    offset: self.offset(),
+                    message: format!(
+                        "unexpected end of input reading {what} that starts at offset {start}: {n} more bytes needed"
+                    ),
+                });
+            }
+        }
+    }
+
+    /// Appends the next `n` bytes to `out`. Grows `out` only as data actually arrives, so a
+    /// corrupt length cannot make it allocate more than the input holds.
+    pub fn read_into(&mut self, n: u64, out: &mut Vec<u8>, what: &str) -> DResult<()> {
+        if let Some(rem) = self.remaining_hint() {
+            if n > rem {
+                return derr(
+                    self.offset(),
+                    format!("{what} declares {n} bytes but only {rem} bytes of input remain"),
+                );
+            }
+            out.reserve(n as usize);
+        }
+        let start = self.offset();
+        let mut left = n;
+        while left > 0 {
+            if self.pos == self.end && !self.fill(1)? {
+                return Err(DecodeError {
+                    offset: self.offset(),
+                    message: format!(
+                        "unexpected end of input reading {what} that starts at offset {start}: {left} more bytes needed"
+                    ),
+                });
+            }
+            let k = ((self.end - self.pos) as u64).min(left) as usize;
+            out.extend_from_slice(&self.buf[self.pos..self.pos + k]);
+            self.pos += k;
+            left -= k as u64;
+        }
+        Ok(())
+    }
+
+    /// The checksum of everything consumed so far.
+    pub fn crc(&mut self) -> u64 {
+        self.crc = crc64::update(self.crc, &self.buf[self.crc_pos..self.pos]);
+        self.crc_pos = self.pos;
+        self.crc
+    }
+
+    /// Counts the bytes left after the current position (reads to the end, bounded work).
+    pub fn count_trailing(&mut self, limit: u64) -> DResult<u64> {
+        let mut n = 0u64;
+        while n < limit {
+            let avail = (self.end - self.pos) as u64;
+            if avail > 0 {
+                n += avail;
+                self.pos = self.end;
+                continue;
+            }
+            if !self.fill(1)? {
+                break;
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_skips_and_checksums() {
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let mut s = Source::new(&data[..], Some(data.len() as u64));
+        assert_eq!(s.u8("x").unwrap(), 0);
+        assert_eq!(s.array::<3>("x").unwrap(), [1, 2, 3]);
+        s.skip(2_000_000, "x").unwrap();
+        let mut v = Vec::new();
+        s.read_into(10, &mut v, "x").unwrap();
+        assert_eq!(v[0], data[2_000_004]);
+        assert_eq!(s.offset(), 2_000_014);
+        assert_eq!(s.crc(), crc64::update(0, &data[..2_000_014]));
+        let e = s.skip(5_000_000, "blob").unwrap_err();
+        assert!(e.message.contains("unexpected end"), "{e:?}");
+        assert_eq!(e.offset, 3_000_000);
+        let mut s = Source::new(&data[..10], Some(10));
+        let e = s.read_into(100, &mut v, "value").unwrap_err();
+        assert!(e.message.contains("only 10 bytes"));
+    }
+}

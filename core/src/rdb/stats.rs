@@ -1,0 +1,375 @@
+//! Mergeable, bounded-memory building blocks of the report: a log-bucket histogram for
+//! percentiles, a top-N of keys, and a prefix table with a fixed memory budget.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::types::KeyType;
+
+// ---- histogram ------------------------------------------------------------------------------
+
+const SUB_BITS: u32 = 3;
+const LINEAR: u64 = 16;
+const BUCKETS: usize = 16 + (64 - 4) * 8;
+
+/// Log-scale histogram: exact below 16, then 8 buckets per power of two (≤ 12.5 % relative
+/// error on quantiles). Fixed size, so merging is adding arrays.
+#[derive(Clone)]
+pub struct LogHist {
+    counts: Box<[u64; BUCKETS]>,
+    pub n: u64,
+    pub max: u64,
+    pub sum: u128,
+}
+
+impl Default for LogHist {
+    fn default() -> Self {
+        LogHist { counts: Box::new([0; BUCKETS]), n: 0, max: 0, sum: 0 }
+    }
+}
+
+impl std::fmt::Debug for LogHist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LogHist(n={}, max={})", self.n, self.max)
+    }
+}
+
+#[inline]
+fn bucket_of(v: u64) -> usize {
+    if v < LINEAR {
+        return v as usize;
+    }
+    let lg = 63 - v.leading_zeros();
+    let sub = (v >> (lg - SUB_BITS)) & ((1 << SUB_BITS) - 1);
+    16 + (lg as usize - 4) * 8 + sub as usize
+}
+
+/// Largest value that falls into bucket `b`.
+fn bucket_upper(b: usize) -> u64 {
+    if b < LINEAR as usize {
+        return b as u64;
+    }
+    let lg = (b - 16) / 8 + 4;
+    let sub = ((b - 16) % 8) as u64;
+    let base = (8 + sub) << (lg as u32 - SUB_BITS);
+    base + (1u64 << (lg as u32 - SUB_BITS)) - 1
+}
+
+impl LogHist {
+    #[inline]
+    pub fn add(&mut self, v: u64) {
+        self.counts[bucket_of(v)] += 1;
+        self.n += 1;
+        self.max = self.max.max(v);
+        self.sum += v as u128;
+    }
+
+    pub fn merge(&mut self, o: &LogHist) {
+        for (a, b) in self.counts.iter_mut().zip(o.counts.iter()) {
+            *a += b;
+        }
+        self.n += o.n;
+        self.max = self.max.max(o.max);
+        self.sum += o.sum;
+    }
+
+    /// The q-quantile (0..=1), as the upper bound of its bucket (never above the maximum).
+    pub fn quantile(&self, q: f64) -> u64 {
+        if self.n == 0 {
+            return 0;
+        }
+        let rank = ((q * self.n as f64).ceil() as u64).clamp(1, self.n);
+        let mut seen = 0;
+        for (b, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return bucket_upper(b).min(self.max);
+            }
+        }
+        self.max
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "count": self.n,
+            "total": self.sum as f64 as u64,
+            "p50": self.quantile(0.5),
+            "p90": self.quantile(0.9),
+            "p99": self.quantile(0.99),
+            "max": self.max,
+        })
+    }
+}
+
+// ---- top keys -------------------------------------------------------------------------------
+
+/// One of the largest keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopKey {
+    pub bytes: u64,
+    pub key: Vec<u8>,
+    pub db: u64,
+    pub kind: KeyType,
+    pub elements: u64,
+    pub encoding: &'static str,
+    pub memory: u64,
+    pub serialized: u64,
+    pub expire_ms: Option<i64>,
+    pub file: u32,
+}
+
+/// Larger bytes rank first; ties go to the smaller key name, then database, then file, so
+/// the order never depends on input order (merge(parts) == whole).
+impl Ord for TopKey {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.bytes
+            .cmp(&o.bytes)
+            .then_with(|| o.key.cmp(&self.key))
+            .then_with(|| o.db.cmp(&self.db))
+            .then_with(|| o.file.cmp(&self.file))
+    }
+}
+impl PartialOrd for TopKey {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TopKeys {
+    pub limit: usize,
+    heap: BinaryHeap<Reverse<TopKey>>,
+}
+
+impl TopKeys {
+    pub fn new(limit: usize) -> Self {
+        TopKeys { limit, heap: BinaryHeap::new() }
+    }
+
+    /// Cheap pre-check so most keys cost no allocation.
+    #[inline]
+    pub fn wants(&self, bytes: u64) -> bool {
+        self.limit > 0 && (self.heap.len() < self.limit || self.heap.peek().is_some_and(|m| bytes >= m.0.bytes))
+    }
+
+    pub fn offer(&mut self, k: TopKey) {
+        if self.limit == 0 {
+            return;
+        }
+        if self.heap.len() < self.limit {
+            self.heap.push(Reverse(k));
+        } else if self.heap.peek().is_some_and(|m| k > m.0) {
+            self.heap.pop();
+            self.heap.push(Reverse(k));
+        }
+    }
+
+    pub fn merge(&mut self, o: &TopKeys) {
+        for k in o.heap.iter() {
+            self.offer(k.0.clone());
+        }
+    }
+
+    /// Largest first.
+    pub fn sorted(&self) -> Vec<TopKey> {
+        let mut v: Vec<TopKey> = self.heap.iter().map(|r| r.0.clone()).collect();
+        v.sort_by(|a, b| b.cmp(a));
+        v
+    }
+}
+
+// ---- prefixes -------------------------------------------------------------------------------
+
+/// FNV-1a over 8-byte words: quick for short keys, no per-process seed needed.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
+        }
+        for &b in chunks.remainder() {
+            h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrefixStat {
+    pub bytes: u64,
+    pub num: u64,
+}
+
+/// Bytes and key counts per (type, prefix) within a memory budget. When the table would
+/// outgrow the budget, the half of the entries with the fewest bytes is dropped (lossy
+/// counting). Every prefix whose true total exceeds `error_bound` stays in the table, and a
+/// kept prefix's bytes are under-counted by at most `error_bound` (the sum of the pruning
+/// thresholds). With no pruning the table is exact.
+#[derive(Debug, Clone)]
+pub struct PrefixTable {
+    map: FastMap<Box<[u8]>, PrefixStat>,
+    scratch: Vec<u8>,
+    used: usize,
+    pub budget: usize,
+    pub error_bound: u64,
+    pub prunes: u64,
+}
+
+/// Approximate per-entry cost beyond the prefix bytes (box, value, table slot).
+const ENTRY_OVERHEAD: usize = 64;
+
+impl PrefixTable {
+    pub fn new(budget: usize) -> Self {
+        PrefixTable { map: FastMap::default(), scratch: Vec::new(), used: 0, budget, error_bound: 0, prunes: 0 }
+    }
+
+    #[inline]
+    pub fn add(&mut self, kind: KeyType, prefix: &[u8], bytes: u64, num: u64) {
+        self.scratch.clear();
+        self.scratch.push(kind.index() as u8);
+        self.scratch.extend_from_slice(prefix);
+        if let Some(s) = self.map.get_mut(self.scratch.as_slice()) {
+            s.bytes += bytes;
+            s.num += num;
+            return;
+        }
+        self.used += self.scratch.len() + ENTRY_OVERHEAD;
+        self.map.insert(self.scratch.clone().into_boxed_slice(), PrefixStat { bytes, num });
+        if self.used > self.budget {
+            self.prune();
+        }
+    }
+
+    fn prune(&mut self) {
+        let mut sizes: Vec<u64> = self.map.values().map(|s| s.bytes).collect();
+        if sizes.is_empty() {
+            return;
+        }
+        let mid = sizes.len() / 2;
+        let (_, &mut threshold, _) = sizes.select_nth_unstable(mid);
+        self.map.retain(|_, s| s.bytes > threshold);
+        self.used = self.map.keys().map(|k| k.len() + ENTRY_OVERHEAD).sum();
+        self.error_bound += threshold;
+        self.prunes += 1;
+    }
+
+    pub fn merge(&mut self, o: &PrefixTable) {
+        for (k, s) in o.map.iter() {
+            let kind = KeyType::ALL[k[0] as usize];
+            self.add(kind, &k[1..], s.bytes, s.num);
+        }
+        self.error_bound += o.error_bound;
+        self.prunes += o.prunes;
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The `n` prefixes with the most bytes for `kind`, largest first (ties by name).
+    pub fn top(&self, kind: KeyType, n: usize) -> Vec<(Vec<u8>, PrefixStat)> {
+        let mut v: Vec<(&[u8], PrefixStat)> =
+            self.map.iter().filter(|(k, _)| k[0] as usize == kind.index()).map(|(k, s)| (&k[1..], *s)).collect();
+        v.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then_with(|| a.0.cmp(b.0)));
+        v.into_iter().take(n).map(|(k, s)| (k.to_vec(), s)).collect()
+    }
+}
+
+/// The prefixes of `key`: the key up to and including each of its first `depth` delimiters.
+#[inline]
+pub fn prefixes<'a>(key: &'a [u8], delims: &[bool; 256], depth: usize, mut f: impl FnMut(&'a [u8])) {
+    let mut found = 0;
+    for (i, &b) in key.iter().enumerate() {
+        if delims[b as usize] {
+            f(&key[..=i]);
+            found += 1;
+            if found == depth {
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_quantiles() {
+        let mut h = LogHist::default();
+        for v in 1..=1000u64 {
+            h.add(v);
+        }
+        let p50 = h.quantile(0.5);
+        assert!((500..=563).contains(&p50), "{p50}");
+        assert_eq!(h.quantile(1.0), 1000);
+        assert_eq!(h.max, 1000);
+        for b in 0..BUCKETS - 1 {
+            assert_eq!(bucket_of(bucket_upper(b)), b);
+            assert_eq!(bucket_of(bucket_upper(b) + 1), b + 1);
+        }
+    }
+
+    #[test]
+    fn top_keys_merge_equals_whole() {
+        let mk = |i: u64| TopKey {
+            bytes: (i * 37) % 101,
+            key: format!("k{i}").into_bytes(),
+            db: 0,
+            kind: KeyType::String,
+            elements: 1,
+            encoding: "raw",
+            memory: 0,
+            serialized: 0,
+            expire_ms: None,
+            file: 0,
+        };
+        let mut whole = TopKeys::new(10);
+        let (mut a, mut b) = (TopKeys::new(10), TopKeys::new(10));
+        for i in 0..500 {
+            whole.offer(mk(i));
+            if i % 3 == 0 { a.offer(mk(i)) } else { b.offer(mk(i)) }
+        }
+        a.merge(&b);
+        assert_eq!(a.sorted(), whole.sorted());
+        assert_eq!(whole.sorted()[0].bytes, 100);
+    }
+
+    #[test]
+    fn prefix_table_bounded() {
+        let mut t = PrefixTable::new(64 * 1024);
+        for i in 0..100_000u64 {
+            t.add(KeyType::Hash, format!("p{i}:").as_bytes(), 1, 1);
+            t.add(KeyType::Hash, b"hot:", 100, 1);
+        }
+        assert!(t.len() * 70 <= 64 * 1024 + 200, "{}", t.len());
+        let top = t.top(KeyType::Hash, 1);
+        assert_eq!(top[0].0, b"hot:");
+        assert!(top[0].1.bytes + t.error_bound >= 100 * 100_000);
+        let mut seen = Vec::new();
+        let mut d = [false; 256];
+        d[b':' as usize] = true;
+        prefixes(b"a:b:c", &d, 2, |p| seen.push(p.to_vec()));
+        assert_eq!(seen, vec![b"a:".to_vec(), b"a:b:".to_vec()]);
+    }
+}

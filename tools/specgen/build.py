@@ -1,0 +1,227 @@
+"""Assembling the OpenAPI document from SDK facts, seed sections and overrides."""
+import json
+import os
+import re
+
+import docmerge
+import seeds
+import sdkmodel
+
+SDK_SOURCE = "huaweicloudsdkdcs"
+
+
+def norm_path(path):
+    return re.sub(r"\{[^}]*\}", "{}", path.rstrip("/"))
+
+
+def words(name):
+    """'ListInstances' -> 'list instances'."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name).lower()
+
+
+def humanize(field):
+    """'max_memory' -> 'Max memory.' : a neutral default description."""
+    text = field.replace("_", " ").strip()
+    return (text[:1].upper() + text[1:] + ".") if text else ""
+
+
+class Builder:
+    def __init__(self, repo):
+        self.repo = repo
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, "sdk_facts.json"), encoding="utf-8") as fh:
+            self.facts = json.load(fh)
+        with open(os.path.join(repo, "spec", "overrides.json"), encoding="utf-8") as fh:
+            self.overrides = json.load(fh)
+        self.seed_dir = seeds.seeds_dir(repo)
+        self.schemas = {}
+        self.operations = []  # (path, method, op)
+        self.merger = docmerge.Merger(self)
+
+    # ---- SDK models -------------------------------------------------------
+    def add_model(self, name):
+        if name in self.schemas:
+            return
+        model = self.facts["models"].get(name)
+        if model is None:
+            raise KeyError(f"SDK model {name} is referenced but not defined")
+        self.schemas[name] = None  # placeholder against cycles
+        props = {}
+        for attr, wire, typ in model["fields"]:
+            schema = sdkmodel.type_schema(typ, self.add_model)
+            schema["description"] = humanize(wire)
+            props[wire] = schema
+        self.schemas[name] = {"type": "object", "properties": props, "x-dcskit-sdk-model": name}
+        if model["sensitive"]:
+            self.schemas[name]["x-dcskit-sensitive"] = sorted(
+                dict((a, w) for a, w, _ in model["fields"])[a] for a in model["sensitive"])
+
+    # ---- operations -------------------------------------------------------
+    def sdk_operation(self, name, section):
+        op = self.facts["operations"][name]
+        req = self.facts["models"][op["request_type"]]
+        types = {wire: typ for _, wire, typ in req["fields"]}
+        params = []
+        path = op["path"]
+        for p in re.findall(r"\{([^}]+)\}", path):
+            typ = "str" if p == "project_id" else types.get(p, "str")
+            params.append({"name": p, "in": "path", "required": True,
+                           "schema": sdkmodel.type_schema(typ, self.add_model),
+                           "description": humanize(p)})
+        for q in op["query_params"]:
+            params.append({"name": q, "in": "query", "required": False,
+                           "schema": sdkmodel.type_schema(types.get(q, "str"), self.add_model),
+                           "description": humanize(q)})
+        for h in op["header_params"]:
+            params.append({"name": h, "in": "header", "required": False,
+                           "schema": sdkmodel.type_schema(types.get(h, "str"), self.add_model),
+                           "description": humanize(h)})
+        out = {
+            "operationId": name,
+            "summary": words(name).capitalize() + ".",
+            "parameters": params,
+            "x-dcskit-version": path.split("/")[1],
+            "x-dcskit-content-type": op["content_type"],
+            "x-dcskit-source": section.source if section else SDK_SOURCE,
+        }
+        if section is not None:
+            out["x-dcskit-doc-title"] = section.title
+        if op["has_body"]:
+            body_type = types["body"]
+            out["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": sdkmodel.type_schema(body_type, self.add_model)}}}
+        out["responses"] = self.sdk_responses(op)
+        return path, op["method"].lower(), out
+
+    def sdk_responses(self, op):
+        resp_model = self.facts["models"][op["response_type"]]
+        fields = resp_model["fields"]
+        content = None
+        if len(fields) == 1 and fields[0][0] == "body":
+            content = sdkmodel.type_schema(fields[0][2], self.add_model)
+        elif fields:
+            self.add_model(op["response_type"])
+            content = {"$ref": "#/components/schemas/" + op["response_type"]}
+        ok = {"description": "Success."}
+        if content is not None:
+            ok["content"] = {"application/json": {"schema": content}}
+        return {"200": ok}
+
+    # ---- the whole document ----------------------------------------------
+    def build(self):
+        sections, lines = seeds.seed004_sections(self.seed_dir)
+        self.known_types = set(self.facts["models"])
+        groups = seeds.chapter_group_titles(lines)
+        singles = [seeds.single_page(self.seed_dir, k) for k in ("000", "001", "002", "003")]
+        index = {}
+        for name, op in self.facts["operations"].items():
+            index[(op["method"], norm_path(op["path"]))] = name
+        seen = {}
+        tags = {}
+        for sec in sections + singles:
+            if sec.number.startswith("8."):
+                continue
+            name = self.overrides.get("section_operations", {}).get(sec.number) or index.get(
+                (sec.method, norm_path(sec.path)))
+            if name is None:
+                raise SystemExit(f"section {sec.number} ({sec.method} {sec.path}) matches no SDK operation")
+            if sec.number.startswith("5."):
+                tags[name] = groups[sec.number.rsplit(".", 1)[0]]
+            # A seed page that repeats a chapter-5 section is recorded as a second source.
+            seen.setdefault(name, []).append(sec)
+        for name in sorted(self.facts["operations"]):
+            secs = seen.get(name, [])
+            path, method, op = self.sdk_operation(name, secs[0] if secs else None)
+            if len(secs) > 1:
+                op["x-dcskit-source"] = ", ".join(s.source for s in secs)
+            if secs:
+                self.merger.merge_operation(op, [docmerge.DocSection(s, self.known_types) for s in secs])
+            tag = tags.get(name) or self.overrides.get("tags", {}).get(name)
+            if tag is None:
+                raise SystemExit(f"no tag for {name}: add it to overrides.tags")
+            op["tags"] = [tag]
+            self.operations.append((path, method, op))
+        for sec in sections:
+            if sec.number.startswith("8."):
+                self.operations.append(self.legacy_operation(sec, groups))
+        self.merger.finish()
+        self.schemas[docmerge.ERROR_SCHEMA] = {
+            "type": "object",
+            "description": "The error body every DCS API returns on failure.",
+            "properties": {
+                "error_code": {"type": "string", "maxLength": 9, "description": "Service error code, e.g. DCS.4000."},
+                "error_msg": {"type": "string", "maxLength": 1024, "description": "Error message."},
+                "error_ext_msg": {"type": ["string", "null"], "maxLength": 1024,
+                                  "description": "Extra error detail (unused, null)."},
+            },
+        }
+        return self.document()
+
+    def legacy_operation(self, sec, groups):
+        ov = self.overrides["legacy_operations"].get(sec.number)
+        if ov is None:
+            raise SystemExit(f"out-of-date section {sec.number} needs an entry in overrides.legacy_operations")
+        params = []
+        for p in re.findall(r"\{([^}]+)\}", sec.path):
+            params.append({"name": p, "in": "path", "required": True,
+                           "schema": {"type": "string"}, "description": humanize(p)})
+        op = {
+            "operationId": ov["name"],
+            "summary": words(ov["name"].removesuffix("V1")).capitalize() + " (out-of-date API).",
+            "deprecated": True,
+            "tags": [groups[sec.number.rsplit(".", 1)[0]].removesuffix(" APIs")],
+            "parameters": params,
+            "x-dcskit-version": sec.path.split("/")[1],
+            "x-dcskit-content-type": "application/json",
+            "x-dcskit-source": sec.source,
+            "x-dcskit-doc-title": sec.title,
+            "responses": {"200": {"description": "Success."}},
+        }
+        if ov.get("replacement"):
+            op["x-dcskit-replacement"] = ov["replacement"]
+        doc = docmerge.DocSection(sec, self.known_types)
+        name = ov["name"]
+        if doc.body is not None and doc.body.rows:
+            self.schemas[name + "Body"] = {"type": "object", "properties": {}, "x-dcskit-source": sec.source}
+            op["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/" + name + "Body"}}}}
+        self.merger.prefix = name
+        if doc.body is not None and doc.body.rows:
+            self.merger.apply_table(name + "Body", doc.body, doc, True)
+        ok = doc.success_codes()
+        op["responses"] = {}
+        for code in ok:
+            op["responses"][str(code)] = {"description": docmerge.STATUS_TEXT.get(code, "Success.")}
+        table = doc.responses.get(None) or doc.responses.get(ok[0])
+        if table is not None and table.rows:
+            self.schemas[name + "Response"] = {"type": "object", "properties": {}, "x-dcskit-source": sec.source}
+            self.merger.apply_table(name + "Response", table, doc, False)
+            op["responses"][str(ok[0])]["content"] = {"application/json": {
+                "schema": {"$ref": "#/components/schemas/" + name + "Response"}}}
+        self.merger.merge_legacy(op, doc)
+        self.merger.prefix = None
+        return sec.path, sec.method.lower(), op
+
+    def document(self):
+        paths = {}
+        for path, method, op in self.operations:
+            slot = paths.setdefault(path, {})
+            if method in slot:
+                raise SystemExit(f"two operations on {method.upper()} {path}")
+            slot[method] = op
+        return {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "Huawei Cloud Distributed Cache Service (DCS) API",
+                "version": "2024-04-09",
+                "description": "Every DCS operation dcskit knows, rebuilt by tools/specgen from the seed "
+                               "documentation and checked against huaweicloudsdkdcs "
+                               + self.facts["version"] + ".",
+                "x-dcskit-sdk-reference": SDK_SOURCE + " " + self.facts["version"],
+            },
+            "servers": [{"url": "https://dcs.{region}.myhuaweicloud.com",
+                         "variables": {"region": {"default": "cn-north-4"}}}],
+            "paths": paths,
+            "components": {"schemas": self.schemas},
+            "x-dcskit-waiters": self.overrides.get("waiters", []),
+        }
