@@ -166,8 +166,25 @@ def emit_operations_py(ir):
                  "",
                  "    __slots__ = ()",
                  "",
-                 f"    {'async ' if is_async else ''}def _call(self, operation: str, input: Dict[str, Any]) -> Any:  # provided by the client",
+                 "    # Provided by the client class: the one generic call, paginator and waiter.",
+                 f"    {'async ' if is_async else ''}def _call(self, operation: str, input: Dict[str, Any]) -> Any:",
                  "        raise NotImplementedError",
+                 "",
+                 "    def _paginate(self, operation: str, input: Dict[str, Any]) -> Any:",
+                 "        raise NotImplementedError",
+                 "",
+                 f"    {'async ' if is_async else ''}def _wait(self, waiter: str, input: Dict[str, Any], timeout: Any, interval: Any) -> Any:",
+                 "        raise NotImplementedError",
+                 "",
+                 "    def paginate(self, operation, /, **params):",
+                 f'        """{"`async for`" if is_async else "Iterates"} over the items of every page of a list operation'
+                 ' (keywords: its parameters)."""',
+                 "        return self._paginate(operation, _pick(params))",
+                 "",
+                 f"    {'async ' if is_async else ''}def wait(self, waiter, /, *, timeout=None, interval=None, **params):",
+                 '        """Polls until the waiter\'s condition holds; returns the last response. Raises'
+                 ' TimeoutError after `timeout` seconds."""',
+                 f"        return {'await ' if is_async else ''}self._wait(waiter, _pick(params), timeout, interval)",
                  ""]
         for op in ir["operations"]:
             params = _params(op)

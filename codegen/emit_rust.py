@@ -27,6 +27,8 @@ pub mod models;
 pub(crate) mod operations;
 mod client;
 
+pub use client::roundtrip_response;
+
 /// Compact spec tables (parameters, body schemas, constraints) for the engine.
 pub(crate) const SPEC_TABLES: &str = include_str!("spec.json");
 """
@@ -166,7 +168,24 @@ def _client_rs(ir):
         out.append(f"    pub fn {sn}_blocking(&self, request: {req}) -> Result<{resp}> {{\n"
                    f"        self.call_typed_blocking({_str(op['name'])}, &request)\n    }}\n\n")
     out[-1] = out[-1].rstrip("\n") + "\n"
-    out.append("}\n")
+    out.append("}\n\n")
+    out.append("/// Decodes `value` as the typed response of `operation` and encodes it back: shows that\n"
+               "/// a response parses and that unknown fields survive. `None` for an unknown operation.\n"
+               "#[doc(hidden)]\n"
+               "pub fn roundtrip_response(operation: &str, value: serde_json::Value) -> Option<Result<serde_json::Value>> {\n"
+               "    Some(match operation {\n")
+    for op in ir["operations"]:
+        out.append(f"        {_str(op['name'])} => roundtrip::<{op['response_type']}>(operation, value, "
+                   f"{'true' if op['response_wrapped'] else 'false'}),\n")
+    out.append("        _ => return None,\n    })\n}\n\n"
+               "fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(\n"
+               "    operation: &str,\n    value: serde_json::Value,\n    wrapped: bool,\n"
+               ") -> Result<serde_json::Value> {\n"
+               "    let decode = |e: serde_json::Error| crate::error::Error::new(crate::error::ErrorKind::Decode, format!(\"{operation}: {e}\"));\n"
+               "    let value = if wrapped { serde_json::json!({ \"body\": value }) } else { value };\n"
+               "    let typed: T = serde_json::from_value(value).map_err(decode)?;\n"
+               "    let back = serde_json::to_value(&typed).map_err(decode)?;\n"
+               "    Ok(if wrapped { back.get(\"body\").cloned().unwrap_or_default() } else { back })\n}\n")
     return "".join(out)
 
 

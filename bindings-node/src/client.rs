@@ -70,21 +70,26 @@ pub struct NativePaginator {
 
 #[napi]
 impl NativePaginator {
-    /// The next item across pages; `null` after the last one.
+    /// `[item]` for the next item across pages; `null` after the last one (so a JSON `null`
+    /// item is not mistaken for the end).
     #[napi(ts_return_type = "Promise<any>")]
     pub async fn next_item(&self) -> Outcome<Value> {
         let inner = self.inner.clone();
         let mut p = inner.lock().await;
-        p.next_item().await.map(|v| v.unwrap_or(Value::Null)).into()
+        p.next_item().await.map(boxed).into()
     }
 
-    /// The next whole response page; `null` after the last one.
+    /// `[page]` for the next whole response page; `null` after the last one.
     #[napi(ts_return_type = "Promise<any>")]
     pub async fn next_page(&self) -> Outcome<Value> {
         let inner = self.inner.clone();
         let mut p = inner.lock().await;
-        p.next_page().await.map(|v| v.unwrap_or(Value::Null)).into()
+        p.next_page().await.map(boxed).into()
     }
+}
+
+fn boxed(v: Option<Value>) -> Value {
+    v.map_or(Value::Null, |v| Value::Array(vec![v]))
 }
 
 fn wait_options(options: Option<Value>) -> dcskit::Result<WaitOptions> {

@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::blocking;
 use crate::convert::{to_json, to_py, Json};
 use crate::errors::IntoPyResult;
+use crate::paginate::NativePaginator;
 
 #[pyclass(module = "dcskit._native", frozen)]
 pub struct NativeClient {
@@ -164,6 +165,31 @@ impl NativeClient {
         })
     }
 
+    /// Items across pages of a list operation (`pages=True`: whole response pages).
+    #[pyo3(signature = (operation, input=None, *, pages=false))]
+    fn paginate(&self, operation: String, input: Option<&Bound<'_, PyAny>>, pages: bool) -> PyResult<NativePaginator> {
+        let input = input_value(input)?;
+        Ok(NativePaginator::new(self.inner.paginate(&operation, input), pages))
+    }
+
+    /// Benchmark helper: `n` sequential calls in a Rust loop on the runtime (no Python per
+    /// call); returns the seconds taken. The binding's overhead is the difference to `call`.
+    fn _bench_core(&self, py: Python<'_>, operation: String, input: &Bound<'_, PyAny>, n: u32) -> PyResult<f64> {
+        let input = to_json(input)?;
+        let client = self.inner.clone();
+        blocking::run(
+            py,
+            async move {
+                let t0 = std::time::Instant::now();
+                for _ in 0..n {
+                    client.call(&operation, input.clone()).await?;
+                }
+                Ok(t0.elapsed().as_secs_f64())
+            },
+            |_| Ok(()),
+        )
+    }
+
     #[pyo3(signature = (waiter, input=None, *, timeout=None, interval=None))]
     fn wait<'py>(&self, py: Python<'py>, waiter: String, input: Option<&Bound<'py, PyAny>>, timeout: Option<f64>, interval: Option<f64>) -> PyResult<Bound<'py, PyAny>> {
         let input = input_value(input)?;
@@ -218,6 +244,7 @@ fn operations(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
+    m.add_class::<NativePaginator>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     Ok(())
 }

@@ -7,6 +7,7 @@ mod blocking;
 mod client;
 mod convert;
 mod errors;
+mod paginate;
 
 use pyo3::prelude::*;
 

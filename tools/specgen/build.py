@@ -37,6 +37,7 @@ class Builder:
         self.schemas = {}
         self.operations = []  # (path, method, op)
         self.merger = docmerge.Merger(self)
+        self.docs = []
 
     # ---- SDK models -------------------------------------------------------
     def add_model(self, name):
@@ -135,27 +136,60 @@ class Builder:
             if len(secs) > 1:
                 op["x-dcskit-source"] = ", ".join(s.source for s in secs)
             if secs:
-                self.merger.merge_operation(op, [docmerge.DocSection(s, self.known_types) for s in secs])
+                docs = [docmerge.DocSection(s, self.known_types) for s in secs]
+                self.merger.merge_operation(op, docs)
+                self.docs.extend(docs)
             tag = tags.get(name) or self.overrides.get("tags", {}).get(name)
             if tag is None:
                 raise SystemExit(f"no tag for {name}: add it to overrides.tags")
             op["tags"] = [tag]
+            op["summary"] = self.overrides.get("summaries", {}).get(name, op["summary"])
             self.operations.append((path, method, op))
         for sec in sections:
             if sec.number.startswith("8."):
                 self.operations.append(self.legacy_operation(sec, groups))
+        # Models the SDK defines but no operation references still describe wire data.
+        wrappers = {o["request_type"] for o in self.facts["operations"].values()} | {
+            o["response_type"] for o in self.facts["operations"].values()}
+        for model in sorted(self.facts["models"]):
+            if model not in wrappers and model not in self.schemas:
+                self.add_model(model)
         self.merger.finish()
+        self.mark_sensitive()
+        # Hand-written components for tables the text leaves untitled.
+        for name, schema in self.overrides.get("schemas", {}).items():
+            self.schemas[name] = schema
+        by_id = {op["operationId"]: op for _, _, op in self.operations}
+        for name, codes in self.overrides.get("response_schemas", {}).items():
+            for code, model in codes.items():
+                media = by_id[name]["responses"][code].setdefault("content", {}).setdefault("application/json", {})
+                media["schema"] = {"$ref": "#/components/schemas/" + model}
+        for key, text in self.overrides.get("descriptions", {}).items():
+            model, field = key.split(".", 1)
+            self.schemas[model]["properties"][field]["description"] = text
         self.schemas[docmerge.ERROR_SCHEMA] = {
             "type": "object",
             "description": "The error body every DCS API returns on failure.",
             "properties": {
                 "error_code": {"type": "string", "maxLength": 9, "description": "Service error code, e.g. DCS.4000."},
                 "error_msg": {"type": "string", "maxLength": 1024, "description": "Error message."},
-                "error_ext_msg": {"type": ["string", "null"], "maxLength": 1024,
+                "error_ext_msg": {"type": "string", "maxLength": 1024,
                                   "description": "Extra error detail (unused, null)."},
             },
         }
         return self.document()
+
+    def mark_sensitive(self):
+        """Secrets never go to logs: list each schema's password-like fields.
+        (The SDK's own sensitive lists are empty, so names decide.)"""
+        for schema in self.schemas.values():
+            if not schema:
+                continue
+            names = sorted(n for n in schema.get("properties", {}) if re.search(r"(^|_)password$", n))
+            if names:
+                schema["x-dcskit-sensitive"] = names
+            elif "x-dcskit-sensitive" in schema:
+                del schema["x-dcskit-sensitive"]
 
     def legacy_operation(self, sec, groups):
         ov = self.overrides["legacy_operations"].get(sec.number)
@@ -167,7 +201,8 @@ class Builder:
                            "schema": {"type": "string"}, "description": humanize(p)})
         op = {
             "operationId": ov["name"],
-            "summary": words(ov["name"].removesuffix("V1")).capitalize() + " (out-of-date API).",
+            "summary": (self.overrides.get("summaries", {}).get(ov["name"]) or self.overrides.get(
+                "summaries", {}).get(ov.get("replacement"), words(ov["name"]))).rstrip(".") + " (out-of-date API).",
             "deprecated": True,
             "tags": [groups[sec.number.rsplit(".", 1)[0]].removesuffix(" APIs")],
             "parameters": params,
@@ -202,7 +237,36 @@ class Builder:
         self.merger.prefix = None
         return sec.path, sec.method.lower(), op
 
+    TOTAL_FIELDS = ("total_num", "instance_num", "total", "count", "task_count", "history_num",
+                    "template_num", "log_num", "total_count")
+
+    def add_pagination(self):
+        """x-dcskit-pagination for every list operation with offset (or start) and limit."""
+        chosen = self.overrides.get("pagination", {})
+        for _path, _method, op in self.operations:
+            names = {p["name"] for p in op["parameters"] if p["in"] == "query"}
+            offset = "offset" if "offset" in names else ("start" if "start" in names else None)
+            if offset is None or "limit" not in names:
+                continue
+            ok = next((r for c, r in sorted(op["responses"].items()) if c.startswith("2") and "content" in r), None)
+            ref = ok and ok["content"]["application/json"]["schema"].get("$ref")
+            if not ref:
+                continue
+            props = self.schemas[ref.rsplit("/", 1)[1]].get("properties", {})
+            manual = chosen.get(op["operationId"], {})
+            arrays = [k for k, v in props.items() if v.get("type") == "array" and "$ref" in v.get("items", {})]
+            items = manual.get("items") or (arrays[0] if len(arrays) == 1 else None)
+            if items is None:
+                print(f"pagination: {op['operationId']}: arrays {arrays}, props {list(props)}"); continue
+            total = manual.get("total") or next((t for t in self.TOTAL_FIELDS if t in props), None)
+            offset_schema = next(p["schema"] for p in op["parameters"] if p["name"] == offset)
+            base = 1 if offset == "start" or offset_schema.get("minimum") == 1 and offset_schema.get(
+                "default") == 1 else 0
+            op["x-dcskit-pagination"] = {"style": "offset", "offset_param": offset, "limit_param": "limit",
+                                         "items": items, "total": total, "page_base": base}
+
     def document(self):
+        self.add_pagination()
         paths = {}
         for path, method, op in self.operations:
             slot = paths.setdefault(path, {})

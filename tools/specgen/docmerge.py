@@ -81,10 +81,14 @@ class DocSection:
                 self.path_rows += t.rows
             elif title in QUERY_TABLES:
                 self.query_rows += t.rows
-            elif title in TOP_BODY or (legacy and title.lower() == "parameter description" and t.part == "request"):
+            elif legacy and (title.startswith("Error codes") or title.startswith("Configuration parameters")):
+                continue
+            elif title in TOP_BODY or (legacy and title.lower() in ("parameter description", "request parameters",
+                                                                    "request") and t.part == "request"):
                 if self.body is None:
                     self.body = t
-            elif title in TOP_RESPONSE or (legacy and title.lower() == "parameter description"
+            elif title in TOP_RESPONSE or (legacy and title.lower() in ("parameter description",
+                                                                        "response body parameter")
                                            and t.part == "response"):
                 self.responses.setdefault(t.status, t)
             elif legacy and title.lower() in ("parameter description", "uri parameters"):
@@ -95,8 +99,16 @@ class DocSection:
                     else:
                         self.query_rows.append(r)
             else:
-                name = re.sub(r" parameters?( description)?$", "", title, flags=re.I).strip()
+                m = re.match(r"^Parameter description of (?:the )?(\w+) array$", title)
+                name = m.group(1) if m else re.sub(r" parameters?( description)?$", "", title, flags=re.I).strip()
                 self.types.setdefault(name, t)
+
+    def type_for_field(self, field):
+        """The nested table an out-of-date API names after a field ("instances" -> "instance")."""
+        for cand in (field, field[:-1] if field.endswith("s") else None, field + "s"):
+            if cand and cand in self.types:
+                return cand
+        return None
 
     @staticmethod
     def _web_codes(lines):
@@ -139,8 +151,8 @@ class Merger:
         kind, fmt, item_text, _nested = doc_kind(row.type_text)
         target = schema
         sk = schema_kind(schema)
-        if sk == "integer" and kind == "integer" and fmt == "int64":
-            schema["format"] = "int64"
+        if sk == "integer" and kind == "integer" and fmt:
+            schema["format"] = fmt
         if sk == "number" and kind == "number" and fmt:
             schema["format"] = fmt
         if kind and sk and kind != sk and not (sk == "object" and schema == {}) and "$ref" not in schema:
@@ -150,19 +162,24 @@ class Merger:
             target = schema.get("items", {})
         tk = schema_kind(target) if target else None
         if tk in ("string", "integer", "number", "boolean"):
-            for k, v in constraints.facts(row.desc_lines, tk, request_side).items():
+            found = constraints.facts(row.desc_lines, tk, request_side)
+            for k, v in sorted(found.items(), key=lambda kv: kv[0] != "enum"):
                 if k == "default" and not _fits(v, tk):
                     continue
+                if k == "default" and tk == "string" and v in ("true", "false") and "enum" not in target:
+                    continue  # a boolean-looking default on a free string field is a doc slip
                 if k in ("enum", "x-dcskit-values") and tk == "boolean":
                     continue
                 target.setdefault(k, v)
-        if row.required is not None and request_side:
-            pass  # recorded by the caller per model
+        note = unit_note(row.description)
+        if note and schema.get("description", "").endswith(".") and "(" not in schema.get("description", ""):
+            schema["description"] = schema["description"][:-1] + f" ({note})."
 
     def apply_table(self, model, table, doc, request_side, depth=0):
         if depth > 8 or model not in self.b.schemas or table is None:
             return
         schema = self.b.schemas[model]
+        table.used = True
         props = schema["properties"]
         votes = self.required_votes.setdefault(model, {})
         for row in table.rows:
@@ -184,7 +201,7 @@ class Merger:
             if ref and ref in self.b.schemas:
                 t = doc.types.get(nested) if nested else None
                 if t is None:
-                    t = doc.types.get(ref) or doc.types.get(name)
+                    t = doc.types.get(ref) or doc.types.get(doc.type_for_field(name) or name)
                 if t is None:
                     self.stats["unmatched_nested_tables"].append(f"{doc.section.number} {model}.{name} -> {ref}")
                 else:
@@ -193,16 +210,18 @@ class Merger:
     def doc_schema(self, row, doc, request_side, depth):
         """A schema for a field only the seed text knows."""
         kind, fmt, item_text, nested = doc_kind(row.type_text)
-        if nested is None and kind in ("array", "object", None) and row.name in doc.types:
-            nested = row.name
+        if nested is None and kind in ("array", "object", None):
+            nested = doc.type_for_field(row.name)
         if kind == "array":
             if nested:
                 return {"type": "array", "items": self.doc_model(nested, doc, request_side, depth),
                         "description": _humanize(row.name)}
-            k, f = DOC_KINDS.get(item_text or "String", ("string", None))
-            items = {"type": k}
-            if f:
-                items["format"] = f
+            items = {}  # the docs say only "Array": element type unknown
+            if item_text:
+                k, f = DOC_KINDS.get(item_text, ("string", None))
+                items = {"type": k}
+                if f:
+                    items["format"] = f
             return {"type": "array", "items": items, "description": _humanize(row.name)}
         if kind in ("object", None) and nested:
             return self.doc_model(nested, doc, request_side, depth)
@@ -281,6 +300,11 @@ class Merger:
         ok_ref = _ref_of(sdk_ok.get("content", {}).get("application/json", {}).get("schema", {}))
         for doc in docs:
             table = doc.responses.get(first) or doc.responses.get(None) or doc.responses.get(200)
+            if table is not None and len(table.rows) == 1 and table.rows[0].name == "[items]":
+                # The body is a bare array: its item table is the one to merge.
+                table.used = True
+                nested = doc_kind(table.rows[0].type_text)[3]
+                table = doc.types.get(nested)
             if table is not None and ok_ref:
                 self.apply_table(ok_ref, table, doc, False)
         for code in primary.error_codes():
@@ -303,6 +327,11 @@ class Merger:
                 for v in values:
                     if v not in bucket:
                         bucket.append(v)
+        urls = []
+        for doc in docs:
+            urls += [u for u in doc.examples.urls if u not in urls]
+        if urls:
+            op["x-dcskit-example-urls"] = urls
         if reqs:
             if "requestBody" in op:
                 _set_examples(op["requestBody"]["content"]["application/json"], reqs)
@@ -346,6 +375,23 @@ class Merger:
             req = sorted(n for n, v in votes.items() if v and all(v))
             if req and model in self.b.schemas:
                 self.b.schemas[model]["required"] = req
+
+
+UNIT = re.compile(r"\((GB|MB|KB|Mbit/s|%|s|ms)\)|\bin (GB|MB|KB|bytes|seconds|milliseconds|minutes|hours|days)\b"
+                  r"|[Uu]nit: ?(GB|MB|KB|Mbit/s|%|seconds|second|ms|days|s)\b")
+SAMPLE = re.compile(r"(?:[Ff]ormat(?: is)?:? |for example,? )(\d{4}-\d\d-\d\dT[\d:.]+Z|HH:mm:ss|hh:mm:ss|"
+                    r"yyyyMMddHHmmss|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d)")
+
+
+def unit_note(text):
+    """A short unit or sample-format note taken from a description cell."""
+    m = UNIT.search(text)
+    if m:
+        return "unit: " + next(g for g in m.groups() if g)
+    m = SAMPLE.search(text)
+    if m:
+        return "e.g. " + m.group(1)
+    return None
 
 
 def _fits(value, kind):

@@ -61,6 +61,7 @@ class Examples:
         self.requests = []      # parsed JSON bodies
         self.responses = {}     # status -> [parsed JSON]
         self.invalid = []       # (part, raw text) of blocks that are not JSON
+        self.urls = []          # "METHOD https://..." lines of the example requests
         self._parse(lines)
 
     def _parse(self, lines):
@@ -70,16 +71,28 @@ class Examples:
         n = len(lines)
         while i < n:
             s = BULLET.sub("", lines[i]).strip()
-            if s in REQUEST_MARKERS or s.startswith("Example Requests"):
+            if s.startswith(REQUEST_MARKERS):
                 part, status = "request", None
-            elif s in RESPONSE_MARKERS or s.startswith("Example Responses"):
+            elif s.startswith(RESPONSE_MARKERS):
                 part, status = "response", None
             elif s in END_MARKERS or s.startswith(("SDK Sample Code", "SDK代码示例")):
                 part = None
             elif part is not None:
                 m = STATUS_LINE.match(s)
+                u = re.match(r"^(GET|POST|PUT|DELETE|PATCH) (https?://\S+)$", s)
                 if m:
                     status = int(m.group(1))
+                elif u and part == "request":
+                    url = u.group(2)
+                    # A long URL wraps onto following lines that hold no spaces.
+                    j = i + 1
+                    while j < n and lines[j].strip() and " " not in lines[j].strip() and \
+                            not lines[j].strip().startswith("[") and (url.endswith(("?", "&", "=", "/", "_"))
+                                                                     or lines[j].strip()[0] in "&=_{"):
+                        url += lines[j].strip()
+                        j += 1
+                    if f"{u.group(1)} {url}" not in self.urls:
+                        self.urls.append(f"{u.group(1)} {url}")
                 elif s.startswith(("{", "[")) and (s in ("{", "[") or re.match(r'^[\[{]\s*["{\[\]}]', s)):
                     text, end = scan_block(lines, i)
                     value, ok = parse_json(text)

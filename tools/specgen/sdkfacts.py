@@ -36,6 +36,15 @@ def literal(node):
         return None
 
 
+def sent_content_type(declared):
+    """The Content-Type value the SDK puts on the wire for its declared list: it
+    lower-cases the candidates and prefers plain application/json."""
+    candidates = [c.lower() for c in (declared or [])]
+    if not candidates or "application/json" in candidates or "*/*" in candidates:
+        return "application/json"
+    return candidates[0]
+
+
 def client_operations(path):
     """Every `_x_http_info` classmethod of DcsClient: method, path, params."""
     tree = ast.parse(open(path, encoding="utf-8").read())
@@ -67,7 +76,7 @@ def client_operations(path):
                             op["collection_formats"][key] = literal(node.value)
                         elif tgt.value.id == "header_params" and key == "Content-Type":
                             call = node.value
-                            op["content_type"] = literal(call.args[0])[0]
+                            op["content_type"] = sent_content_type(literal(call.args[0]))
                     elif isinstance(tgt, ast.Name) and tgt.id == "response_headers":
                         op["response_headers"] = literal(node.value) or []
                     elif isinstance(tgt, ast.Name) and tgt.id == "body":

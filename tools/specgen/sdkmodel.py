@@ -9,7 +9,8 @@ LIST = re.compile(r"^list\[(.*)\]$")
 DICT = re.compile(r"^dict\(str, (.*)\)$")
 PRIMITIVES = {
     "str": {"type": "string"},
-    "int": {"type": "integer", "format": "int32"},
+    # Wide by default; the seed's "Integer" narrows a documented field to int32.
+    "int": {"type": "integer", "format": "int64"},
     "bool": {"type": "boolean"},
     "float": {"type": "number", "format": "float"},
     "object": {},

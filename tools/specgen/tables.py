@@ -14,7 +14,7 @@ NOT_NAMES = {"a", "an", "the", "or", "and", "to", "of", "in", "is", "if", "for",
 HEADER_WORDS = {"Parameter", "Mandatory", "Type", "Description", "Mandat", "ory", "Man", "dator",
                 "Mand", "atory", "Mandat", "datory", "dato", "ry", "y", "Value", "Status", "Code"}
 IDENT_FRAGMENT = re.compile(r"^[A-Za-z0-9_.\[\]-]+$")
-NAME = re.compile(r"^[a-z_][A-Za-z0-9_.\[\]-]*[A-Za-z0-9_\]]$|^[a-z]$|^[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]*$|^X-[A-Za-z-]+$")
+NAME = re.compile(r"^\[items\]$|^[a-z_][A-Za-z0-9_.\[\]-]*[A-Za-z0-9_\]]$|^[a-z]$|^[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]*$|^X-[A-Za-z-]+$")
 TABLE_TITLE = re.compile(r"^Table (\d+)-(\d+) (.*)$")
 STATUS_LINE = re.compile(r"^Status code: (\d{3})")
 MARKERS = ("Request Parameters", "Response Parameters", "Example Requests", "Example Request",
@@ -88,6 +88,13 @@ def split_type(rest, known_types):
         # The type cell itself wrapped ("Boolea" / "n").
         if len(rest) >= 3 and t.startswith(rest) and rest != t:
             return rest, "", False
+    m = re.match(r"^([A-Za-z]\w*) (object|objects)(?: (.*))?$", rest)
+    if m and m.group(1) in known_types:
+        return m.group(1) + " object", m.group(3) or "", True
+    m = re.match(r"^([A-Z]\w*)$", rest)
+    if m and len(rest) >= 8 and any(k.startswith(rest) and k != rest for k in known_types):
+        # The type name itself wrapped ("BssParamEnti" / "ty object").
+        return rest, "", False
     m = re.match(r"^([A-Z]\w*)(?: (object|objects))?(?: (.*))?$", rest)
     camel = m is not None and re.match(r"^[A-Z][a-z]+[A-Z]\w*$", m.group(1)) is not None
     if m and (m.group(1) in known_types or m.group(2) or (camel and rest == m.group(1))):
@@ -184,7 +191,12 @@ class SectionTables:
                 # The wrapped name goes on ("isExactMatch" / "Name").
                 pending.append(line)
                 continue
-            row = self._row_start(line, table, pending)
+            # A complete row line wins over pending fragments (those were a wrapped description).
+            row = self._row_start(line, table, []) if pending else None
+            if row is not None and table.rows:
+                table.rows[-1].desc_lines.extend(pending)
+            if row is None:
+                row = self._row_start(line, table, pending)
             if row is not None:
                 table.rows.append(row)
                 pending = []
@@ -268,8 +280,9 @@ class SectionTables:
         if parsed is None:
             return None
         type_text, desc, closed = parsed
-        if not pending and not closed and type_text not in ("Array of",) and not type_text.startswith("Array of") \
-                and type_text not in self.known_types:
+        if not pending and not closed and not type_text.startswith(("Array of", "Map<")) \
+                and not (len(type_text) >= 8 and any(k.startswith(type_text) for k in self.known_types)) \
+                and not any(p.startswith(type_text) for p in PRIMITIVE_TYPES):
             return None
         row = Row(name, required, type_text, desc)
         row.type_open = not closed

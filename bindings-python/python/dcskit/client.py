@@ -54,10 +54,6 @@ def _native_client(
     )
 
 
-def _input(params: Mapping[str, Any]) -> Dict[str, Any]:
-    return {k: v for k, v in params.items() if v is not None}
-
-
 class _Base:
     __slots__ = ("_native",)
 
@@ -115,7 +111,11 @@ class _Base:
 
 
 class Client(_Base, SyncOperations):
-    """Blocking DCS client: every call waits with the GIL released; Ctrl-C interrupts it."""
+    """Blocking DCS client: every call waits with the GIL released; Ctrl-C interrupts it.
+
+    ``client.list_instances(limit=10)``, ``client.call("ListInstances", {...})``,
+    ``for inst in client.paginate("list_instances", status="RUNNING")``,
+    ``client.wait("instance_running", instance_id=..., timeout=600)``."""
 
     __slots__ = ()
 
@@ -127,16 +127,11 @@ class Client(_Base, SyncOperations):
     def _call(self, operation: str, input: Dict[str, Any]) -> Any:
         return self._native.call(operation, input)
 
-    def paginate(self, operation: str, /, **params: Any) -> Iterator[Dict[str, Any]]:  # type: ignore[override]
-        """Iterates over the items of every page of a list operation."""
-        return self._native.paginate(operation, _input(params))
+    def _paginate(self, operation: str, input: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
+        return self._native.paginate(operation, input)
 
-    def wait(  # type: ignore[override]
-        self, waiter: str, /, *, timeout: Optional[float] = None, interval: Optional[float] = None, **params: Any
-    ) -> Dict[str, Any]:
-        """Polls until the waiter's condition holds (e.g. ``instance_running``); returns the last
-        response. Raises TimeoutError after ``timeout`` seconds."""
-        return self._native.wait(waiter, _input(params), timeout=timeout, interval=interval)  # type: ignore[no-any-return]
+    def _wait(self, waiter: str, input: Dict[str, Any], timeout: Optional[float], interval: Optional[float]) -> Any:
+        return self._native.wait(waiter, input, timeout=timeout, interval=interval)
 
 
 class AsyncClient(_Base, AsyncOperations):
@@ -151,12 +146,8 @@ class AsyncClient(_Base, AsyncOperations):
     async def _call(self, operation: str, input: Dict[str, Any]) -> Any:
         return await self._native.call_async(operation, input)
 
-    def paginate(self, operation: str, /, **params: Any) -> AsyncIterator[Dict[str, Any]]:  # type: ignore[override]
-        """``async for`` over the items of every page of a list operation."""
-        return self._native.paginate(operation, _input(params))
+    def _paginate(self, operation: str, input: Dict[str, Any]) -> AsyncIterator[Dict[str, Any]]:
+        return self._native.paginate(operation, input)
 
-    async def wait(  # type: ignore[override]
-        self, waiter: str, /, *, timeout: Optional[float] = None, interval: Optional[float] = None, **params: Any
-    ) -> Dict[str, Any]:
-        """Like :meth:`Client.wait`, awaitable."""
-        return await self._native.wait_async(waiter, _input(params), timeout=timeout, interval=interval)  # type: ignore[no-any-return]
+    async def _wait(self, waiter: str, input: Dict[str, Any], timeout: Optional[float], interval: Optional[float]) -> Any:
+        return await self._native.wait_async(waiter, input, timeout=timeout, interval=interval)

@@ -19,12 +19,16 @@ use crate::transport::{HttpRequest, HttpResponse, Transport};
 mod generated;
 mod paginate;
 mod request;
+mod sample;
 mod tables;
 mod validate;
 mod wait;
 
 pub use generated::models;
+#[doc(hidden)]
+pub use generated::roundtrip_response;
 pub use paginate::{BlockingItems, BlockingPages, Paginator};
+pub use sample::sample_input;
 
 /// One operation of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -36,7 +36,6 @@ pub(crate) struct ParamSpec {
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct BodySpec {
-    pub content_type: String,
     pub required: bool,
     pub schema: TypeSpec,
 }
@@ -62,7 +61,6 @@ pub(crate) struct Pagination {
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct ObjectSpec {
-    pub additional: bool,
     pub properties: Vec<PropertySpec>,
 }
 
@@ -93,8 +91,6 @@ pub(crate) struct TypeSpec {
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub default: Option<Value>,
-    #[serde(default)]
-    pub nullable: bool,
 }
 
 pub(crate) fn tables() -> &'static Tables {

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroize;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -28,19 +29,19 @@ pub enum Credentials {
 
 impl Credentials {
     pub fn aksk(ak: impl Into<String>, sk: impl Into<String>) -> Self {
-        Credentials::AkSk { ak: ak.into(), sk: SecretString::from(sk.into()), security_token: None }
+        Credentials::AkSk { ak: ak.into(), sk: secret(sk.into()), security_token: None }
     }
 
     pub fn temporary(ak: impl Into<String>, sk: impl Into<String>, security_token: impl Into<String>) -> Self {
         Credentials::AkSk {
             ak: ak.into(),
-            sk: SecretString::from(sk.into()),
-            security_token: Some(SecretString::from(security_token.into())),
+            sk: secret(sk.into()),
+            security_token: Some(secret(security_token.into())),
         }
     }
 
     pub fn token(token: impl Into<String>) -> Self {
-        Credentials::Token(SecretString::from(token.into()))
+        Credentials::Token(secret(token.into()))
     }
 
     /// From `CLOUD_SDK_AK` / `CLOUD_SDK_SK` (+ `CLOUD_SDK_SECURITY_TOKEN`), else
@@ -105,6 +106,17 @@ impl Credentials {
             Credentials::Token(_) => Ok(()),
         }
     }
+}
+
+/// Moves a secret into a `SecretString` leaving no copy behind: `String::into_boxed_str`
+/// would reallocate a string with spare capacity and free the old bytes unzeroized.
+fn secret(mut s: String) -> SecretString {
+    if s.capacity() == s.len() {
+        return SecretString::from(s);
+    }
+    let exact: Box<str> = Box::from(s.as_str());
+    s.zeroize();
+    SecretString::from(exact)
 }
 
 impl fmt::Debug for Credentials {

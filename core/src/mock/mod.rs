@@ -147,10 +147,14 @@ pub async fn start(options: MockOptions) -> Result<MockServer> {
     let url = format!("http://{host}:{}", local.port());
 
     let app = Arc::new(server::App::new(options, state, data_dir));
+    let resume_app = app.clone();
     let (stop, stop_rx) = watch::channel(false);
     let done = crate::runtime::handle().spawn(async move {
         match TcpListener::from_std(listener) {
-            Ok(listener) => server::serve(listener, app, stop_rx).await,
+            Ok(listener) => {
+                ops::analysis::resume(&resume_app);
+                server::serve(listener, app, stop_rx).await
+            }
             Err(e) => tracing::error!("dcskit mock: cannot register the listener: {e}"),
         }
     });

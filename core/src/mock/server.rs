@@ -119,7 +119,7 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     resp
 }
 
-async fn handle_inner(app: &App, req: Request<Incoming>) -> Response<Body> {
+async fn handle_inner(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let method = req.method().as_str().to_ascii_uppercase();
     let raw_path = req.uri().path().to_string();
     let raw_query = req.uri().query().unwrap_or("").to_string();

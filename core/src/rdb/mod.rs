@@ -1,10 +1,41 @@
-//! The streaming RDB decoder and the key analyzer (RDB analyzer issue). The signatures below
-//! are the contract the CLI and the bindings use; the implementation replaces the bodies.
+//! The streaming RDB decoder and the key analyzer.
+//!
+//! [`analyze`] reads one input (a path, `-` for stdin, a .gz, a tar of RDB files, or an http(s)
+//! URL streamed while it is analysed) in one pass and returns a [`Report`] whose JSON starts
+//! with DCS's `ShowOfflineKeyAnalysisTask` fields (`total_bytes`, `total_num`, `type_bytes`,
+//! `type_num`, `largest_keys`, `largest_key_prefixes`) followed by extras (databases, expiry,
+//! encodings, percentiles, field TTLs, functions, modules, idle/LFU, prefix accuracy, files).
+//!
+//! `bytes` is the estimated in-memory size of a key (key name + value structures, rounded to
+//! jemalloc size classes; see [`memory`]) unless [`SizeMetric::Serialized`] is chosen, which
+//! uses the bytes the key takes in the file. Memory stays bounded: no collection is
+//! materialised, top-N lists are heaps, and prefix statistics live in a table with a fixed
+//! budget (see [`stats::PrefixTable`] for the approximation used beyond it).
 
-use std::sync::atomic::AtomicBool;
+pub mod blob;
+pub mod crc64;
+pub mod decoder;
+pub mod escape;
+pub mod input;
+pub mod lzf;
+pub mod memory;
+pub mod reader;
+pub mod report;
+pub mod stats;
+pub mod types;
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
+pub use decoder::{Checksum, DecodeOptions, FileInfo, KeyRecord, Visitor};
+pub use memory::{MemoryModel, Redis7};
+pub use report::{Accumulator, ReportSettings, SizeMetric};
+pub use types::{Encoding, KeyType};
+
 use crate::error::{Error, ErrorKind, Result};
+use decoder::{Decoder, Stop};
+use input::{Counting, Kind, Opened};
 
 /// Progress of one analysis, reported from the runtime.
 #[derive(Debug, Clone, Copy, Default)]
@@ -16,6 +47,8 @@ pub struct Progress {
 }
 
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+/// Called for every key as it is decoded (e.g. to stream a CSV row per key).
+pub type KeyFn = Arc<dyn Fn(&KeyRecord<'_>) + Send + Sync>;
 
 #[derive(Clone)]
 pub struct AnalyzeOptions {
@@ -28,11 +61,70 @@ pub struct AnalyzeOptions {
     pub progress: Option<ProgressFn>,
     /// Set to true to stop the analysis (it ends with a `CANCELLED` error).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// How many prefix levels each key contributes ("a:b:c" at depth 2: "a:" and "a:b:").
+    pub prefix_depth: usize,
+    /// Memory the prefix table may use before it starts approximating.
+    pub prefix_memory_budget: usize,
+    /// "Now" for TTL statistics, Unix milliseconds (default: the current time).
+    pub now_ms: Option<i64>,
+    /// What `bytes` means: estimated memory (default) or serialized size.
+    pub size_metric: SizeMetric,
+    /// Per-key memory estimator (default: [`Redis7`]).
+    pub memory_model: Option<Arc<dyn MemoryModel>>,
+    /// Compare CRC-64 trailers (default true).
+    pub verify_checksum: bool,
+    /// Treat trailing bytes after the RDB end as an error (default: a warning).
+    pub strict: bool,
+    /// Walk every packed value to measure its largest element (CSV output needs it).
+    pub detail: bool,
+    /// Called for every key.
+    pub on_key: Option<KeyFn>,
 }
 
 impl Default for AnalyzeOptions {
     fn default() -> Self {
-        AnalyzeOptions { top: 100, prefix_top: 50, delimiters: ":".into(), progress: None, cancel: None }
+        AnalyzeOptions {
+            top: 100,
+            prefix_top: 50,
+            delimiters: ":".into(),
+            progress: None,
+            cancel: None,
+            prefix_depth: 1,
+            prefix_memory_budget: 64 << 20,
+            now_ms: None,
+            size_metric: SizeMetric::Memory,
+            memory_model: None,
+            verify_checksum: true,
+            strict: false,
+            detail: false,
+            on_key: None,
+        }
+    }
+}
+
+impl AnalyzeOptions {
+    fn settings(&self, model: &dyn MemoryModel) -> ReportSettings {
+        let mut delimiters = [false; 256];
+        for b in self.delimiters.bytes() {
+            delimiters[b as usize] = true;
+        }
+        let now_ms = self.now_ms.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0)
+        });
+        ReportSettings {
+            top: self.top,
+            prefix_top: self.prefix_top,
+            delimiters,
+            delimiter_chars: self.delimiters.clone(),
+            prefix_depth: self.prefix_depth,
+            prefix_budget: self.prefix_memory_budget,
+            now_ms,
+            metric: self.size_metric,
+            memory_model: model.name(),
+        }
     }
 }
 
@@ -40,15 +132,216 @@ impl Default for AnalyzeOptions {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     json: serde_json::Value,
+    accumulator: Option<Box<Accumulator>>,
 }
 
 impl Report {
     pub fn to_json(&self) -> serde_json::Value {
         self.json.clone()
     }
+
+    /// The mergeable data behind the report (for combining shards analysed separately).
+    pub fn accumulator(&self) -> Option<&Accumulator> {
+        self.accumulator.as_deref()
+    }
+
+    fn from_acc(acc: Accumulator, file_reports: Vec<serde_json::Value>) -> Report {
+        let mut json = acc.to_json();
+        if file_reports.len() > 1 {
+            json["file_reports"] = serde_json::Value::Array(file_reports);
+        }
+        Report { json, accumulator: Some(Box::new(acc)) }
+    }
 }
 
 /// Analyzes one input: a path, `-` (stdin), a .gz, a tar of RDB files, or an http(s) URL.
-pub async fn analyze(input: &str, _options: AnalyzeOptions) -> Result<Report> {
-    Err(Error::new(ErrorKind::Internal, format!("{input}: analyzer not implemented yet")))
+pub async fn analyze(input: &str, options: AnalyzeOptions) -> Result<Report> {
+    if input.is_empty() {
+        return Err(Error::invalid_input("input", "is empty (expected a path, `-` or an http(s) URL)"));
+    }
+    let opened = if input::is_url(input) { input::open_url(input).await? } else { input::open_local(input)? };
+    tokio::task::spawn_blocking(move || analyze_opened(opened, &options))
+        .await
+        .map_err(|e| Error::new(ErrorKind::Internal, format!("analysis task failed: {e}")))?
+}
+
+/// Analyzes a byte stream synchronously (RDB, gzip or tar), on the calling thread.
+pub fn analyze_reader(name: &str, reader: impl Read + Send + 'static, total: Option<u64>, options: &AnalyzeOptions) -> Result<Report> {
+    analyze_opened(Opened { name: name.to_string(), reader: Box::new(reader), total }, options)
+}
+
+/// Analyzes bytes in memory.
+pub fn analyze_bytes(name: &str, data: &[u8], options: &AnalyzeOptions) -> Result<Report> {
+    analyze_reader(name, std::io::Cursor::new(data.to_vec()), Some(data.len() as u64), options)
+}
+
+struct Run<'o> {
+    options: &'o AnalyzeOptions,
+    model: Arc<dyn MemoryModel>,
+    settings: ReportSettings,
+    counter: Arc<AtomicU64>,
+    total: Option<u64>,
+    keys_done: u64,
+    file_reports: Vec<serde_json::Value>,
+}
+
+fn analyze_opened(opened: Opened, options: &AnalyzeOptions) -> Result<Report> {
+    let model: Arc<dyn MemoryModel> = options.memory_model.clone().unwrap_or_else(|| Arc::new(Redis7));
+    let settings = options.settings(model.as_ref());
+    let counter = Arc::new(AtomicU64::new(0));
+    let mut run = Run { options, model, settings, counter: counter.clone(), total: opened.total, keys_done: 0, file_reports: Vec::new() };
+    let mut merged = Accumulator::new(run.settings.clone());
+    let reader = Box::new(Counting { inner: opened.reader, count: counter });
+    run.process(&opened.name, reader, opened.total, &mut merged, 0)?;
+    run.report_progress();
+    Ok(Report::from_acc(merged, run.file_reports))
+}
+
+impl Run<'_> {
+    fn report_progress(&self) {
+        if let Some(p) = &self.options.progress {
+            p(Progress { bytes_read: self.counter.load(Ordering::Relaxed), total_bytes: self.total, keys: self.keys_done });
+        }
+    }
+
+    fn process<'a>(&mut self, name: &str, reader: Box<dyn Read + 'a>, total: Option<u64>, merged: &mut Accumulator, depth: u32) -> Result<()> {
+        let (kind, head, reader) =
+            input::sniff(reader, 512).map_err(|e| Error::from(e).with_partial_report(merged.to_json()))?;
+        match kind {
+            Kind::Rdb => self.decode_into(name, reader, total, merged),
+            Kind::Gzip => {
+                let gz = flate2::read::MultiGzDecoder::new(reader);
+                let inner = name.strip_suffix(".gz").unwrap_or(name).to_string();
+                self.process(&inner, Box::new(gz), None, merged, depth + 1)
+            }
+            Kind::Tar => self.tar(name, reader, merged),
+            Kind::Unknown => {
+                let shown = escape::escape_text(&head[..head.len().min(16)]);
+                Err(Error::analysis(0, format!("{name}: not an RDB file, gzip or tar archive: it starts with \"{shown}\" (expected \"REDIS\" or \"VALKEY\")"))
+                    .with_partial_report(merged.to_json()))
+            }
+        }
+    }
+
+    fn tar<'a>(&mut self, name: &str, reader: Box<dyn Read + 'a>, merged: &mut Accumulator) -> Result<()> {
+        let mut archive = tar::Archive::new(reader);
+        let entries = archive
+            .entries()
+            .map_err(|e| Error::analysis(0, format!("{name}: bad tar archive: {e}")).with_partial_report(merged.to_json()))?;
+        let mut found = 0;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::analysis(0, format!("{name}: bad tar entry: {e}")).with_partial_report(merged.to_json()))?;
+            if !entry.header().entry_type().is_file() {
+                continue;
+            }
+            let path = entry.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| "?".into());
+            let size = entry.header().size().ok();
+            let member = format!("{name}:{path}");
+            let (kind, _, r) = input::sniff(Box::new(entry), 512).map_err(|e| Error::from(e).with_partial_report(merged.to_json()))?;
+            match kind {
+                Kind::Rdb => {
+                    found += 1;
+                    let mut acc = Accumulator::new(self.settings.clone());
+                    let res = self.decode_into(&member, r, size, &mut acc);
+                    self.file_reports.push(acc.to_json());
+                    merged.merge(&acc);
+                    res.map_err(|e| e.with_partial_report(merged.to_json()))?;
+                }
+                Kind::Gzip => {
+                    found += 1;
+                    let inner = member.strip_suffix(".gz").unwrap_or(&member).to_string();
+                    let gz = flate2::read::MultiGzDecoder::new(r);
+                    let (k2, _, r2) = input::sniff(Box::new(gz), 512).map_err(|e| Error::from(e).with_partial_report(merged.to_json()))?;
+                    if k2 != Kind::Rdb {
+                        return Err(Error::analysis(0, format!("{inner}: compressed tar member is not an RDB file")).with_partial_report(merged.to_json()));
+                    }
+                    let mut acc = Accumulator::new(self.settings.clone());
+                    let res = self.decode_into(&inner, r2, None, &mut acc);
+                    self.file_reports.push(acc.to_json());
+                    merged.merge(&acc);
+                    res.map_err(|e| e.with_partial_report(merged.to_json()))?;
+                }
+                _ => {} // other members (metadata, checksums) are not RDB data
+            }
+        }
+        if found == 0 {
+            return Err(Error::analysis(0, format!("{name}: the tar archive holds no RDB file")).with_partial_report(merged.to_json()));
+        }
+        Ok(())
+    }
+
+    /// Decodes one RDB stream into `acc`.
+    fn decode_into(&mut self, name: &str, reader: Box<dyn Read + '_>, total: Option<u64>, acc: &mut Accumulator) -> Result<()> {
+        acc.begin_file(name);
+        let opts = DecodeOptions {
+            detail: self.options.detail,
+            verify_checksum: self.options.verify_checksum,
+            strict_trailing: self.options.strict,
+        };
+        if self.options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(Error::new(ErrorKind::Cancelled, "analysis cancelled before it started"));
+        }
+        let model = self.model.clone();
+        let mut dec = Decoder::new(reader, total, model.as_ref(), opts);
+        let keys_before = self.keys_done;
+        let mut driver = Driver { acc, run: self, keys_before };
+        let result = dec.run(&mut driver);
+        match result {
+            Ok(info) => {
+                self.keys_done = keys_before + info.keys;
+                acc.end_file(Some(info), None);
+                Ok(())
+            }
+            Err(Stop::Error(e)) => {
+                let msg = format!("{name}: {}", e.message);
+                acc.end_file(None, Some(msg.clone()));
+                Err(Error::analysis(e.offset, msg).with_partial_report(acc.to_json()))
+            }
+            Err(Stop::Cancelled { offset }) => {
+                acc.end_file(None, Some(format!("cancelled at offset {offset}")));
+                Err(Error::new(ErrorKind::Cancelled, format!("{name}: analysis cancelled at byte offset {offset}"))
+                    .with_offset(offset)
+                    .with_partial_report(acc.to_json()))
+            }
+        }
+    }
+}
+
+/// Feeds the accumulator and serves the caller's per-key hook, progress and cancellation.
+struct Driver<'a, 'o> {
+    acc: &'a mut Accumulator,
+    run: &'a Run<'o>,
+    keys_before: u64,
+}
+
+impl Visitor for Driver<'_, '_> {
+    #[inline]
+    fn on_key(&mut self, r: &KeyRecord<'_>) {
+        self.acc.on_key(r);
+        if let Some(f) = &self.run.options.on_key {
+            f(r);
+        }
+    }
+    fn on_aux(&mut self, k: &[u8], v: &[u8], len: u64) {
+        self.acc.on_aux(k, v, len)
+    }
+    fn on_resize_db(&mut self, db: u64, keys: u64, expires: u64) {
+        self.acc.on_resize_db(db, keys, expires)
+    }
+    fn on_module_aux(&mut self, m: &str, bytes: u64) {
+        self.acc.on_module_aux(m, bytes)
+    }
+    fn on_function(&mut self, bytes: u64) {
+        self.acc.on_function(bytes)
+    }
+    fn on_slot_info(&mut self, slot: u64, keys: u64) {
+        self.acc.on_slot_info(slot, keys)
+    }
+    fn checkpoint(&mut self, _offset: u64, keys: u64) -> bool {
+        let o = self.run.options;
+        if let Some(p) = &o.progress {
+            p(Progress { bytes_read: self.run.counter.load(Ordering::Relaxed), total_bytes: self.run.total, keys: self.keys_before + keys });
+        }
+        !o.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
+    }
 }

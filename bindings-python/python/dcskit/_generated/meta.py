@@ -169,7 +169,39 @@ OPERATIONS = {
 }
 
 PAGINATED = [
+    "ListInstancesV1",
+    "ListBackupRecordsV1",
+    "ListRestoreRecordsV1",
+    "ListConfigTemplates",
+    "ListMonitoredObjects",
+    "ListInstances",
+    "BatchShowNodesInformation",
+    "ShowExpireKeyScanInfo",
+    "ListBackupRecords",
+    "ListBigkeyScanTasks",
+    "ListClients",
+    "ListConfigHistories",
+    "ListDiagnosisTasks",
+    "ListHotKeyScanTasks",
+    "ListOfflineKeyAnalysisTask",
+    "ListRedislog",
+    "ListRestoreRecords",
+    "ListSlowlog",
+    "ListBackgroundTask",
+    "ListMigrationTaskLogs",
+    "ListMigrationTask",
+    "ListCenterTask",
 ]
 
 WAITERS = {
+    "instance_running": "ShowInstance",
+    "job_finished": "ShowJobInfo",
+    "background_task_finished": "ListBackgroundTask",
+    "center_task_finished": "ListCenterTask",
+    "migration_task_finished": "ShowMigrationTask",
+    "bigkey_task_finished": "ShowBigkeyScanTaskDetails",
+    "hotkey_task_finished": "ShowHotkeyTaskDetails",
+    "offline_key_analysis_finished": "ListOfflineKeyAnalysisTask",
+    "diagnosis_finished": "ListDiagnosisTasks",
+    "export_job_finished": "ExportExcelJob",
 }

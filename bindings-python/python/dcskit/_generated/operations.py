@@ -15,8 +15,23 @@ class SyncOperations:
 
     __slots__ = ()
 
-    def _call(self, operation: str, input: Dict[str, Any]) -> Any:  # provided by the client
+    # Provided by the client class: the one generic call, paginator and waiter.
+    def _call(self, operation: str, input: Dict[str, Any]) -> Any:
         raise NotImplementedError
+
+    def _paginate(self, operation: str, input: Dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _wait(self, waiter: str, input: Dict[str, Any], timeout: Any, interval: Any) -> Any:
+        raise NotImplementedError
+
+    def paginate(self, operation, /, **params):
+        """Iterates over the items of every page of a list operation (keywords: its parameters)."""
+        return self._paginate(operation, _pick(params))
+
+    def wait(self, waiter, /, *, timeout=None, interval=None, **params):
+        """Polls until the waiter's condition holds; returns the last response. Raises TimeoutError after `timeout` seconds."""
+        return self._wait(waiter, _pick(params), timeout, interval)
 
     def list_available_zones_v1(self):
         """List available zones (out-of-date API).
@@ -46,7 +61,7 @@ class SyncOperations:
         """
         return self._call("ListTagsOfTenantV1", {})
 
-    def batch_create_or_delete_tags_v1(self, *, instance_id=_UNSET):
+    def batch_create_or_delete_tags_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Batch create or delete tags (out-of-date API).
 
         POST /v1.0/{project_id}/dcs/{instance_id}/tags/action (BatchCreateOrDeleteTagsV1, deprecated; use BatchCreateOrDeleteTags).
@@ -54,28 +69,42 @@ class SyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return self._call("BatchCreateOrDeleteTagsV1", _pick({"instance_id": instance_id}))
+        return self._call("BatchCreateOrDeleteTagsV1", _pick({"instance_id": instance_id, "body": body}))
 
-    def list_instances_v1(self):
+    def list_instances_v1(self, *, start=_UNSET, limit=_UNSET, name=_UNSET, id=_UNSET, status=_UNSET, ip=_UNSET, include_failure=_UNSET, is_exact_match_name=_UNSET, tags=_UNSET):
         """List instances (out-of-date API).
 
         GET /v1.0/{project_id}/instances (ListInstancesV1, deprecated; use ListInstances).
-        """
-        return self._call("ListInstancesV1", {})
 
-    def create_instance_v1(self):
+        Args:
+            start: Start.
+            limit: Limit.
+            name: Name.
+            id: Id.
+            status: Status.
+            ip: Ip.
+            include_failure: Include failure.
+            is_exact_match_name: IsExactMatchName.
+            tags: Tags.
+        """
+        return self._call("ListInstancesV1", _pick({"start": start, "limit": limit, "name": name, "id": id, "status": status, "ip": ip, "include_failure": include_failure, "isExactMatchName": is_exact_match_name, "tags": tags}))
+
+    def create_instance_v1(self, *, body=_UNSET):
         """Create instance (out-of-date API).
 
         POST /v1.0/{project_id}/instances (CreateInstanceV1, deprecated; use CreateInstance).
         """
-        return self._call("CreateInstanceV1", {})
+        return self._call("CreateInstanceV1", _pick({"body": body}))
 
-    def batch_delete_instances_v1(self):
+    def batch_delete_instances_v1(self, *, all_failure=_UNSET, body=_UNSET):
         """Batch delete instances (out-of-date API).
 
         DELETE /v1.0/{project_id}/instances (BatchDeleteInstancesV1, deprecated; use BatchDeleteInstances).
+
+        Args:
+            all_failure: AllFailure.
         """
-        return self._call("BatchDeleteInstancesV1", {})
+        return self._call("BatchDeleteInstancesV1", _pick({"allFailure": all_failure, "body": body}))
 
     def list_statistics_of_running_instances_v1(self):
         """List statistics of running instances (out-of-date API).
@@ -84,19 +113,22 @@ class SyncOperations:
         """
         return self._call("ListStatisticsOfRunningInstancesV1", {})
 
-    def list_number_of_instances_in_different_status_v1(self):
+    def list_number_of_instances_in_different_status_v1(self, *, include_failure=_UNSET):
         """List number of instances in different status (out-of-date API).
 
         GET /v1.0/{project_id}/instances/status (ListNumberOfInstancesInDifferentStatusV1, deprecated; use ListNumberOfInstancesInDifferentStatus).
-        """
-        return self._call("ListNumberOfInstancesInDifferentStatusV1", {})
 
-    def restart_or_flush_instances_v1(self):
+        Args:
+            include_failure: IncludeFailure.
+        """
+        return self._call("ListNumberOfInstancesInDifferentStatusV1", _pick({"includeFailure": include_failure}))
+
+    def restart_or_flush_instances_v1(self, *, body=_UNSET):
         """Restart or flush instances (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/status (RestartOrFlushInstancesV1, deprecated; use RestartOrFlushInstances).
         """
-        return self._call("RestartOrFlushInstancesV1", {})
+        return self._call("RestartOrFlushInstancesV1", _pick({"body": body}))
 
     def show_instance_v1(self, *, instance_id=_UNSET):
         """Show instance (out-of-date API).
@@ -108,7 +140,7 @@ class SyncOperations:
         """
         return self._call("ShowInstanceV1", _pick({"instance_id": instance_id}))
 
-    def update_instance_v1(self, *, instance_id=_UNSET):
+    def update_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Update instance (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id} (UpdateInstanceV1, deprecated; use UpdateInstance).
@@ -116,7 +148,7 @@ class SyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return self._call("UpdateInstanceV1", _pick({"instance_id": instance_id}))
+        return self._call("UpdateInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     def delete_single_instance_v1(self, *, instance_id=_UNSET):
         """Delete single instance (out-of-date API).
@@ -128,17 +160,21 @@ class SyncOperations:
         """
         return self._call("DeleteSingleInstanceV1", _pick({"instance_id": instance_id}))
 
-    def list_backup_records_v1(self, *, instance_id=_UNSET):
+    def list_backup_records_v1(self, *, instance_id=_UNSET, start=_UNSET, limit=_UNSET, begin_time=_UNSET, end_time=_UNSET):
         """List backup records (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/backups (ListBackupRecordsV1, deprecated; use ListBackupRecords).
 
         Args:
             instance_id: Instance id.
+            start: Start.
+            limit: Limit.
+            begin_time: BeginTime.
+            end_time: EndTime.
         """
-        return self._call("ListBackupRecordsV1", _pick({"instance_id": instance_id}))
+        return self._call("ListBackupRecordsV1", _pick({"instance_id": instance_id, "start": start, "limit": limit, "beginTime": begin_time, "endTime": end_time}))
 
-    def copy_instance_v1(self, *, instance_id=_UNSET):
+    def copy_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Copy instance (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/backups (CopyInstanceV1, deprecated; use CopyInstance).
@@ -146,7 +182,7 @@ class SyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return self._call("CopyInstanceV1", _pick({"instance_id": instance_id}))
+        return self._call("CopyInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     def delete_backup_file_v1(self, *, instance_id=_UNSET, backup_id=_UNSET):
         """Delete backup file (out-of-date API).
@@ -169,7 +205,7 @@ class SyncOperations:
         """
         return self._call("ListConfigurationsV1", _pick({"instance_id": instance_id}))
 
-    def update_configurations_v1(self, *, instance_id=_UNSET):
+    def update_configurations_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Update configurations (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id}/configs (UpdateConfigurationsV1, deprecated; use UpdateConfigurations).
@@ -177,9 +213,9 @@ class SyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return self._call("UpdateConfigurationsV1", _pick({"instance_id": instance_id}))
+        return self._call("UpdateConfigurationsV1", _pick({"instance_id": instance_id, "body": body}))
 
-    def resize_instance_v1(self, *, instance_id=_UNSET):
+    def resize_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Resize instance (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/extend (ResizeInstanceV1, deprecated; use ResizeInstance).
@@ -187,9 +223,9 @@ class SyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return self._call("ResizeInstanceV1", _pick({"instance_id": instance_id}))
+        return self._call("ResizeInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
-    def update_password_v1(self, *, instance_id=_UNSET):
+    def update_password_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Update password (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id}/password (UpdatePasswordV1, deprecated; use UpdatePassword).
@@ -197,19 +233,23 @@ class SyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return self._call("UpdatePasswordV1", _pick({"instance_id": instance_id}))
+        return self._call("UpdatePasswordV1", _pick({"instance_id": instance_id, "body": body}))
 
-    def list_restore_records_v1(self, *, instance_id=_UNSET):
+    def list_restore_records_v1(self, *, instance_id=_UNSET, start=_UNSET, limit=_UNSET, begin_time=_UNSET, end_time=_UNSET):
         """List restore records (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/restores (ListRestoreRecordsV1, deprecated; use ListRestoreRecords).
 
         Args:
             instance_id: Instance id.
+            start: Start.
+            limit: Limit.
+            begin_time: BeginTime.
+            end_time: EndTime.
         """
-        return self._call("ListRestoreRecordsV1", _pick({"instance_id": instance_id}))
+        return self._call("ListRestoreRecordsV1", _pick({"instance_id": instance_id, "start": start, "limit": limit, "beginTime": begin_time, "endTime": end_time}))
 
-    def restore_instance_v1(self, *, instance_id=_UNSET):
+    def restore_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Restore instance (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/restores (RestoreInstanceV1, deprecated; use RestoreInstance).
@@ -217,7 +257,7 @@ class SyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return self._call("RestoreInstanceV1", _pick({"instance_id": instance_id}))
+        return self._call("RestoreInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     def show_tags_v1(self, *, instance_id=_UNSET):
         """Show tags (out-of-date API).
@@ -393,7 +433,7 @@ class SyncOperations:
         """
         return self._call("ShowReplicationStates", _pick({"instance_id": instance_id, "group_id": group_id}))
 
-    def create_replication(self, *, instance_id=_UNSET, group_id=_UNSET):
+    def create_replication(self, *, instance_id=_UNSET, group_id=_UNSET, body=_UNSET):
         """Create replication (out-of-date API).
 
         POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications (CreateReplication, deprecated; use ResizeInstance).
@@ -402,7 +442,7 @@ class SyncOperations:
             instance_id: Instance id.
             group_id: Group id.
         """
-        return self._call("CreateReplication", _pick({"instance_id": instance_id, "group_id": group_id}))
+        return self._call("CreateReplication", _pick({"instance_id": instance_id, "group_id": group_id, "body": body}))
 
     def execute_cluster_switchover(self, *, instance_id=_UNSET, group_id=_UNSET, node_id=_UNSET):
         """Execute cluster switchover.
@@ -446,7 +486,7 @@ class SyncOperations:
         """
         return self._call("UpdateIpWhitelistAsync", _pick({"instance_id": instance_id, "body": body}))
 
-    def list_instances(self, *, instance_id=_UNSET, include_failure=_UNSET, include_delete=_UNSET, name=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET, name_equal=_UNSET, tags=_UNSET, ip=_UNSET):
+    def list_instances(self, *, instance_id=_UNSET, include_failure=_UNSET, include_delete=_UNSET, name=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET, name_equal=_UNSET, tags=_UNSET, ip=_UNSET, capacity=_UNSET):
         """List instances.
 
         GET /v2/{project_id}/instances (ListInstances).
@@ -462,8 +502,9 @@ class SyncOperations:
             name_equal: Name equal.
             tags: Tags.
             ip: Ip.
+            capacity: Capacity.
         """
-        return self._call("ListInstances", _pick({"instance_id": instance_id, "include_failure": include_failure, "include_delete": include_delete, "name": name, "offset": offset, "limit": limit, "status": status, "name_equal": name_equal, "tags": tags, "ip": ip}))
+        return self._call("ListInstances", _pick({"instance_id": instance_id, "include_failure": include_failure, "include_delete": include_delete, "name": name, "offset": offset, "limit": limit, "status": status, "name_equal": name_equal, "tags": tags, "ip": ip, "capacity": capacity}))
 
     def create_instance(self, *, body=_UNSET):
         """Create instance.
@@ -1702,8 +1743,23 @@ class AsyncOperations:
 
     __slots__ = ()
 
-    async def _call(self, operation: str, input: Dict[str, Any]) -> Any:  # provided by the client
+    # Provided by the client class: the one generic call, paginator and waiter.
+    async def _call(self, operation: str, input: Dict[str, Any]) -> Any:
         raise NotImplementedError
+
+    def _paginate(self, operation: str, input: Dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    async def _wait(self, waiter: str, input: Dict[str, Any], timeout: Any, interval: Any) -> Any:
+        raise NotImplementedError
+
+    def paginate(self, operation, /, **params):
+        """`async for` over the items of every page of a list operation (keywords: its parameters)."""
+        return self._paginate(operation, _pick(params))
+
+    async def wait(self, waiter, /, *, timeout=None, interval=None, **params):
+        """Polls until the waiter's condition holds; returns the last response. Raises TimeoutError after `timeout` seconds."""
+        return await self._wait(waiter, _pick(params), timeout, interval)
 
     async def list_available_zones_v1(self):
         """List available zones (out-of-date API).
@@ -1733,7 +1789,7 @@ class AsyncOperations:
         """
         return await self._call("ListTagsOfTenantV1", {})
 
-    async def batch_create_or_delete_tags_v1(self, *, instance_id=_UNSET):
+    async def batch_create_or_delete_tags_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Batch create or delete tags (out-of-date API).
 
         POST /v1.0/{project_id}/dcs/{instance_id}/tags/action (BatchCreateOrDeleteTagsV1, deprecated; use BatchCreateOrDeleteTags).
@@ -1741,28 +1797,42 @@ class AsyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return await self._call("BatchCreateOrDeleteTagsV1", _pick({"instance_id": instance_id}))
+        return await self._call("BatchCreateOrDeleteTagsV1", _pick({"instance_id": instance_id, "body": body}))
 
-    async def list_instances_v1(self):
+    async def list_instances_v1(self, *, start=_UNSET, limit=_UNSET, name=_UNSET, id=_UNSET, status=_UNSET, ip=_UNSET, include_failure=_UNSET, is_exact_match_name=_UNSET, tags=_UNSET):
         """List instances (out-of-date API).
 
         GET /v1.0/{project_id}/instances (ListInstancesV1, deprecated; use ListInstances).
-        """
-        return await self._call("ListInstancesV1", {})
 
-    async def create_instance_v1(self):
+        Args:
+            start: Start.
+            limit: Limit.
+            name: Name.
+            id: Id.
+            status: Status.
+            ip: Ip.
+            include_failure: Include failure.
+            is_exact_match_name: IsExactMatchName.
+            tags: Tags.
+        """
+        return await self._call("ListInstancesV1", _pick({"start": start, "limit": limit, "name": name, "id": id, "status": status, "ip": ip, "include_failure": include_failure, "isExactMatchName": is_exact_match_name, "tags": tags}))
+
+    async def create_instance_v1(self, *, body=_UNSET):
         """Create instance (out-of-date API).
 
         POST /v1.0/{project_id}/instances (CreateInstanceV1, deprecated; use CreateInstance).
         """
-        return await self._call("CreateInstanceV1", {})
+        return await self._call("CreateInstanceV1", _pick({"body": body}))
 
-    async def batch_delete_instances_v1(self):
+    async def batch_delete_instances_v1(self, *, all_failure=_UNSET, body=_UNSET):
         """Batch delete instances (out-of-date API).
 
         DELETE /v1.0/{project_id}/instances (BatchDeleteInstancesV1, deprecated; use BatchDeleteInstances).
+
+        Args:
+            all_failure: AllFailure.
         """
-        return await self._call("BatchDeleteInstancesV1", {})
+        return await self._call("BatchDeleteInstancesV1", _pick({"allFailure": all_failure, "body": body}))
 
     async def list_statistics_of_running_instances_v1(self):
         """List statistics of running instances (out-of-date API).
@@ -1771,19 +1841,22 @@ class AsyncOperations:
         """
         return await self._call("ListStatisticsOfRunningInstancesV1", {})
 
-    async def list_number_of_instances_in_different_status_v1(self):
+    async def list_number_of_instances_in_different_status_v1(self, *, include_failure=_UNSET):
         """List number of instances in different status (out-of-date API).
 
         GET /v1.0/{project_id}/instances/status (ListNumberOfInstancesInDifferentStatusV1, deprecated; use ListNumberOfInstancesInDifferentStatus).
-        """
-        return await self._call("ListNumberOfInstancesInDifferentStatusV1", {})
 
-    async def restart_or_flush_instances_v1(self):
+        Args:
+            include_failure: IncludeFailure.
+        """
+        return await self._call("ListNumberOfInstancesInDifferentStatusV1", _pick({"includeFailure": include_failure}))
+
+    async def restart_or_flush_instances_v1(self, *, body=_UNSET):
         """Restart or flush instances (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/status (RestartOrFlushInstancesV1, deprecated; use RestartOrFlushInstances).
         """
-        return await self._call("RestartOrFlushInstancesV1", {})
+        return await self._call("RestartOrFlushInstancesV1", _pick({"body": body}))
 
     async def show_instance_v1(self, *, instance_id=_UNSET):
         """Show instance (out-of-date API).
@@ -1795,7 +1868,7 @@ class AsyncOperations:
         """
         return await self._call("ShowInstanceV1", _pick({"instance_id": instance_id}))
 
-    async def update_instance_v1(self, *, instance_id=_UNSET):
+    async def update_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Update instance (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id} (UpdateInstanceV1, deprecated; use UpdateInstance).
@@ -1803,7 +1876,7 @@ class AsyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return await self._call("UpdateInstanceV1", _pick({"instance_id": instance_id}))
+        return await self._call("UpdateInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     async def delete_single_instance_v1(self, *, instance_id=_UNSET):
         """Delete single instance (out-of-date API).
@@ -1815,17 +1888,21 @@ class AsyncOperations:
         """
         return await self._call("DeleteSingleInstanceV1", _pick({"instance_id": instance_id}))
 
-    async def list_backup_records_v1(self, *, instance_id=_UNSET):
+    async def list_backup_records_v1(self, *, instance_id=_UNSET, start=_UNSET, limit=_UNSET, begin_time=_UNSET, end_time=_UNSET):
         """List backup records (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/backups (ListBackupRecordsV1, deprecated; use ListBackupRecords).
 
         Args:
             instance_id: Instance id.
+            start: Start.
+            limit: Limit.
+            begin_time: BeginTime.
+            end_time: EndTime.
         """
-        return await self._call("ListBackupRecordsV1", _pick({"instance_id": instance_id}))
+        return await self._call("ListBackupRecordsV1", _pick({"instance_id": instance_id, "start": start, "limit": limit, "beginTime": begin_time, "endTime": end_time}))
 
-    async def copy_instance_v1(self, *, instance_id=_UNSET):
+    async def copy_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Copy instance (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/backups (CopyInstanceV1, deprecated; use CopyInstance).
@@ -1833,7 +1910,7 @@ class AsyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return await self._call("CopyInstanceV1", _pick({"instance_id": instance_id}))
+        return await self._call("CopyInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     async def delete_backup_file_v1(self, *, instance_id=_UNSET, backup_id=_UNSET):
         """Delete backup file (out-of-date API).
@@ -1856,7 +1933,7 @@ class AsyncOperations:
         """
         return await self._call("ListConfigurationsV1", _pick({"instance_id": instance_id}))
 
-    async def update_configurations_v1(self, *, instance_id=_UNSET):
+    async def update_configurations_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Update configurations (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id}/configs (UpdateConfigurationsV1, deprecated; use UpdateConfigurations).
@@ -1864,9 +1941,9 @@ class AsyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return await self._call("UpdateConfigurationsV1", _pick({"instance_id": instance_id}))
+        return await self._call("UpdateConfigurationsV1", _pick({"instance_id": instance_id, "body": body}))
 
-    async def resize_instance_v1(self, *, instance_id=_UNSET):
+    async def resize_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Resize instance (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/extend (ResizeInstanceV1, deprecated; use ResizeInstance).
@@ -1874,9 +1951,9 @@ class AsyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return await self._call("ResizeInstanceV1", _pick({"instance_id": instance_id}))
+        return await self._call("ResizeInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
-    async def update_password_v1(self, *, instance_id=_UNSET):
+    async def update_password_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Update password (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id}/password (UpdatePasswordV1, deprecated; use UpdatePassword).
@@ -1884,19 +1961,23 @@ class AsyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return await self._call("UpdatePasswordV1", _pick({"instance_id": instance_id}))
+        return await self._call("UpdatePasswordV1", _pick({"instance_id": instance_id, "body": body}))
 
-    async def list_restore_records_v1(self, *, instance_id=_UNSET):
+    async def list_restore_records_v1(self, *, instance_id=_UNSET, start=_UNSET, limit=_UNSET, begin_time=_UNSET, end_time=_UNSET):
         """List restore records (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/restores (ListRestoreRecordsV1, deprecated; use ListRestoreRecords).
 
         Args:
             instance_id: Instance id.
+            start: Start.
+            limit: Limit.
+            begin_time: BeginTime.
+            end_time: EndTime.
         """
-        return await self._call("ListRestoreRecordsV1", _pick({"instance_id": instance_id}))
+        return await self._call("ListRestoreRecordsV1", _pick({"instance_id": instance_id, "start": start, "limit": limit, "beginTime": begin_time, "endTime": end_time}))
 
-    async def restore_instance_v1(self, *, instance_id=_UNSET):
+    async def restore_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
         """Restore instance (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/restores (RestoreInstanceV1, deprecated; use RestoreInstance).
@@ -1904,7 +1985,7 @@ class AsyncOperations:
         Args:
             instance_id: Instance id.
         """
-        return await self._call("RestoreInstanceV1", _pick({"instance_id": instance_id}))
+        return await self._call("RestoreInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     async def show_tags_v1(self, *, instance_id=_UNSET):
         """Show tags (out-of-date API).
@@ -2080,7 +2161,7 @@ class AsyncOperations:
         """
         return await self._call("ShowReplicationStates", _pick({"instance_id": instance_id, "group_id": group_id}))
 
-    async def create_replication(self, *, instance_id=_UNSET, group_id=_UNSET):
+    async def create_replication(self, *, instance_id=_UNSET, group_id=_UNSET, body=_UNSET):
         """Create replication (out-of-date API).
 
         POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications (CreateReplication, deprecated; use ResizeInstance).
@@ -2089,7 +2170,7 @@ class AsyncOperations:
             instance_id: Instance id.
             group_id: Group id.
         """
-        return await self._call("CreateReplication", _pick({"instance_id": instance_id, "group_id": group_id}))
+        return await self._call("CreateReplication", _pick({"instance_id": instance_id, "group_id": group_id, "body": body}))
 
     async def execute_cluster_switchover(self, *, instance_id=_UNSET, group_id=_UNSET, node_id=_UNSET):
         """Execute cluster switchover.
@@ -2133,7 +2214,7 @@ class AsyncOperations:
         """
         return await self._call("UpdateIpWhitelistAsync", _pick({"instance_id": instance_id, "body": body}))
 
-    async def list_instances(self, *, instance_id=_UNSET, include_failure=_UNSET, include_delete=_UNSET, name=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET, name_equal=_UNSET, tags=_UNSET, ip=_UNSET):
+    async def list_instances(self, *, instance_id=_UNSET, include_failure=_UNSET, include_delete=_UNSET, name=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET, name_equal=_UNSET, tags=_UNSET, ip=_UNSET, capacity=_UNSET):
         """List instances.
 
         GET /v2/{project_id}/instances (ListInstances).
@@ -2149,8 +2230,9 @@ class AsyncOperations:
             name_equal: Name equal.
             tags: Tags.
             ip: Ip.
+            capacity: Capacity.
         """
-        return await self._call("ListInstances", _pick({"instance_id": instance_id, "include_failure": include_failure, "include_delete": include_delete, "name": name, "offset": offset, "limit": limit, "status": status, "name_equal": name_equal, "tags": tags, "ip": ip}))
+        return await self._call("ListInstances", _pick({"instance_id": instance_id, "include_failure": include_failure, "include_delete": include_delete, "name": name, "offset": offset, "limit": limit, "status": status, "name_equal": name_equal, "tags": tags, "ip": ip, "capacity": capacity}))
 
     async def create_instance(self, *, body=_UNSET):
         """Create instance.

@@ -42,7 +42,7 @@ class AttrsObject(TypedDict, total=False):
     value: str
 
 
-class AutoscanConfigRequest(TypedDict, total=False):
+class AutoscanConfigRequest(TypedDict):
     """AutoscanConfigRequest"""
     enable_auto_scan: bool
     schedule_at: List[str]
@@ -111,6 +111,16 @@ class BandWidth(TypedDict, total=False):
     output: str
 
 
+class BandwidthAutoScalingPolicy(TypedDict, total=False):
+    """BandwidthAutoScalingPolicy"""
+    bandwidth_usage_lower_threshold: int
+    bandwidth_usage_upper_threshold: int
+    scale_in_cooldown: int
+    scale_in_enabled: bool
+    scale_out_cooldown: int
+    window_size: int
+
+
 class BandwidthInfo(TypedDict, total=False):
     """BandwidthInfo"""
     assured_bandwidth: int
@@ -137,13 +147,25 @@ class BatchCreateOrDeleteTagsResponse(TypedDict, total=False):
     """Output of BatchCreateOrDeleteTags."""
 
 
+class BatchCreateOrDeleteTagsV1Body(TypedDict):
+    """BatchCreateOrDeleteTagsV1Body"""
+    action: str
+    tags: List["BatchCreateOrDeleteTagsV1Tags"]
+
+
 class BatchCreateOrDeleteTagsV1Request(TypedDict):
     """Input of BatchCreateOrDeleteTagsV1."""
     instance_id: str
+    body: "BatchCreateOrDeleteTagsV1Body"
 
 
 class BatchCreateOrDeleteTagsV1Response(TypedDict, total=False):
     """Output of BatchCreateOrDeleteTagsV1."""
+
+
+class BatchCreateOrDeleteTagsV1Tags(TypedDict):
+    """BatchCreateOrDeleteTagsV1Tags"""
+    key: str
 
 
 class BatchDeleteBody(TypedDict, total=False):
@@ -165,12 +187,29 @@ class BatchDeleteInstancesResponse(TypedDict, total=False):
     results: List["BatchOpsResult"]
 
 
-class BatchDeleteInstancesV1Request(TypedDict, total=False):
+class BatchDeleteInstancesV1Body(TypedDict, total=False):
+    """BatchDeleteInstancesV1Body"""
+    instances: List[str]
+
+
+class _BatchDeleteInstancesV1RequestRequired(TypedDict):
+    body: "BatchDeleteInstancesV1Body"
+
+
+class BatchDeleteInstancesV1Request(_BatchDeleteInstancesV1RequestRequired, total=False):
     """Input of BatchDeleteInstancesV1."""
+    allFailure: str
 
 
 class BatchDeleteInstancesV1Response(TypedDict, total=False):
-    """Output of BatchDeleteInstancesV1."""
+    """BatchDeleteInstancesV1Response"""
+    results: List["BatchDeleteInstancesV1Results"]
+
+
+class BatchDeleteInstancesV1Results(TypedDict, total=False):
+    """BatchDeleteInstancesV1Results"""
+    instance: str
+    result: str
 
 
 class BatchOpsResult(TypedDict, total=False):
@@ -214,7 +253,7 @@ class BatchShowNodesInformationResponse(TypedDict, total=False):
     instances: List["InstanceNodesInfoResp"]
 
 
-class BatchStopMigrationTasksBody(TypedDict, total=False):
+class BatchStopMigrationTasksBody(TypedDict):
     """BatchStopMigrationTasksBody"""
     migration_tasks: List[str]
 
@@ -239,9 +278,12 @@ class BigkeysBody(TypedDict, total=False):
     unit: str
 
 
-class BssParam(TypedDict, total=False):
-    """BssParam"""
+class _BssParamRequired(TypedDict):
     charging_mode: str
+
+
+class BssParam(_BssParamRequired, total=False):
+    """BssParam"""
     is_auto_pay: str
     is_auto_renew: str
     period_num: int
@@ -288,6 +330,10 @@ class ChangeNodesStartStopStatusRequest(TypedDict):
     """Input of ChangeNodesStartStopStatus."""
     instance_id: str
     body: "ChangeNodesStartStopStatusBody"
+
+
+class ChangeNodesStartStopStatusResp(TypedDict, total=False):
+    """ChangeNodesStartStopStatusResp"""
 
 
 class ChangeNodesStartStopStatusResponse(TypedDict, total=False):
@@ -383,13 +429,20 @@ class CopyInstanceResponse(TypedDict, total=False):
     backup_id: str
 
 
+class CopyInstanceV1Body(TypedDict, total=False):
+    """CopyInstanceV1Body"""
+    remark: str
+
+
 class CopyInstanceV1Request(TypedDict):
     """Input of CopyInstanceV1."""
     instance_id: str
+    body: "CopyInstanceV1Body"
 
 
 class CopyInstanceV1Response(TypedDict, total=False):
-    """Output of CopyInstanceV1."""
+    """CopyInstanceV1Response"""
+    backup_id: str
 
 
 class CreateAclAccountRequest(TypedDict):
@@ -398,11 +451,14 @@ class CreateAclAccountRequest(TypedDict):
     body: "CreateAclAccountRequestBody"
 
 
-class CreateAclAccountRequestBody(TypedDict, total=False):
-    """CreateAclAccountRequestBody"""
+class _CreateAclAccountRequestBodyRequired(TypedDict):
     account_name: str
     account_password: str
     account_role: str
+
+
+class CreateAclAccountRequestBody(_CreateAclAccountRequestBodyRequired, total=False):
+    """CreateAclAccountRequestBody"""
     description: str
 
 
@@ -444,16 +500,19 @@ class CreateBigkeyScanTaskResponse(TypedDict, total=False):
     status: str
 
 
-class CreateCustomTemplateBody(TypedDict, total=False):
+class _CreateCustomTemplateBodyRequired(TypedDict):
+    name: str
+    template_id: str
+    type: str
+
+
+class CreateCustomTemplateBody(_CreateCustomTemplateBodyRequired, total=False):
     """CreateCustomTemplateBody"""
     cache_mode: str
     description: str
     engine: str
     engine_version: str
-    name: str
     params: Dict[str, str]
-    template_id: str
-    type: str
 
 
 class CreateCustomTemplateRequest(TypedDict):
@@ -466,10 +525,13 @@ class CreateCustomTemplateResponse(TypedDict, total=False):
     id: str
 
 
-class CreateDiagnosisTaskBody(TypedDict, total=False):
-    """CreateDiagnosisTaskBody"""
+class _CreateDiagnosisTaskBodyRequired(TypedDict):
     begin_time: str
     end_time: str
+
+
+class CreateDiagnosisTaskBody(_CreateDiagnosisTaskBodyRequired, total=False):
+    """CreateDiagnosisTaskBody"""
     node_ip_list: List[str]
 
 
@@ -502,16 +564,23 @@ class CreateHotkeyScanTaskResponse(TypedDict, total=False):
     status: str
 
 
-class CreateInstanceBody(TypedDict, total=False):
+class _CreateInstanceBodyRequired(TypedDict):
+    az_codes: List[str]
+    capacity: float
+    engine: str
+    name: str
+    spec_code: str
+    subnet_id: str
+    vpc_id: str
+
+
+class CreateInstanceBody(_CreateInstanceBodyRequired, total=False):
     """CreateInstanceBody"""
     access_user: str
-    az_codes: List[str]
     bss_param: "BssParam"
-    capacity: float
     description: str
     enable_publicip: bool
     enable_ssl: bool
-    engine: str
     engine_version: str
     enterprise_project_id: str
     enterprise_project_name: str
@@ -519,7 +588,6 @@ class CreateInstanceBody(TypedDict, total=False):
     instance_num: int
     maintain_begin: str
     maintain_end: str
-    name: str
     no_password_access: bool
     password: str
     port: int
@@ -527,12 +595,9 @@ class CreateInstanceBody(TypedDict, total=False):
     publicip_id: str
     rename_commands: Any
     security_group_id: str
-    spec_code: str
     spec_param: "SpecParam"
-    subnet_id: str
     tags: List["ResourceTag"]
     template_id: str
-    vpc_id: str
 
 
 class CreateInstanceRequest(TypedDict):
@@ -546,24 +611,95 @@ class CreateInstanceResponse(TypedDict, total=False):
     order_id: str
 
 
-class CreateInstanceV1Request(TypedDict, total=False):
+class _CreateInstanceV1BodyRequired(TypedDict):
+    available_zones: List[str]
+    capacity: float
+    engine: str
+    engine_version: str
+    name: str
+    no_password_access: str
+    product_id: str
+    security_group_id: str
+    subnet_id: str
+    vpc_id: str
+
+
+class CreateInstanceV1Body(_CreateInstanceV1BodyRequired, total=False):
+    """CreateInstanceV1Body"""
+    access_user: str
+    description: str
+    enable_publicip: bool
+    enable_ssl: bool
+    enterprise_project_id: str
+    enterprise_project_name: str
+    instance_backup_policy: "CreateInstanceV1InstanceBackupPolicy"
+    instance_num: int
+    maintain_begin: str
+    maintain_end: str
+    password: str
+    port: int
+    private_ip: str
+    publicip_id: str
+    rename_commands: Any
+    tags: List["CreateInstanceV1Tags"]
+
+
+class _CreateInstanceV1InstanceBackupPolicyRequired(TypedDict):
+    periodical_backup_plan: "CreateInstanceV1PeriodicalBackupPlan"
+
+
+class CreateInstanceV1InstanceBackupPolicy(_CreateInstanceV1InstanceBackupPolicyRequired, total=False):
+    """CreateInstanceV1InstanceBackupPolicy"""
+    backup_type: str
+    save_days: int
+
+
+class CreateInstanceV1Instances(TypedDict, total=False):
+    """CreateInstanceV1Instances"""
+    instance_id: str
+    instance_name: str
+
+
+class _CreateInstanceV1PeriodicalBackupPlanRequired(TypedDict):
+    backup_at: List[str]
+    begin_at: str
+    period_type: str
+
+
+class CreateInstanceV1PeriodicalBackupPlan(_CreateInstanceV1PeriodicalBackupPlanRequired, total=False):
+    """CreateInstanceV1PeriodicalBackupPlan"""
+    timezone_offset: str
+
+
+class CreateInstanceV1Request(TypedDict):
     """Input of CreateInstanceV1."""
+    body: "CreateInstanceV1Body"
 
 
 class CreateInstanceV1Response(TypedDict, total=False):
-    """Output of CreateInstanceV1."""
+    """CreateInstanceV1Response"""
+    instance_id: str
+    instances: "CreateInstanceV1Instances"
 
 
-class CreateMigrationTaskBody(TypedDict, total=False):
+class CreateInstanceV1Tags(TypedDict, total=False):
+    """CreateInstanceV1Tags"""
+    key: str
+
+
+class _CreateMigrationTaskBodyRequired(TypedDict):
+    migration_method: str
+    migration_type: str
+    target_instance: "TargetInstanceBody"
+    task_name: str
+
+
+class CreateMigrationTaskBody(_CreateMigrationTaskBodyRequired, total=False):
     """CreateMigrationTaskBody"""
     backup_files: "BackupFilesBody"
     description: str
-    migration_method: str
-    migration_type: str
     network_type: str
     source_instance: "SourceInstanceBody"
-    target_instance: "TargetInstanceBody"
-    task_name: str
 
 
 class CreateMigrationTaskRequest(TypedDict):
@@ -573,6 +709,7 @@ class CreateMigrationTaskRequest(TypedDict):
 
 class CreateMigrationTaskResponse(TypedDict, total=False):
     """CreateMigrationTaskResponse"""
+    error: str
     id: str
     name: str
     status: str
@@ -584,10 +721,13 @@ class CreateOfflineKeyAnalysisRequest(TypedDict):
     body: "CreateOfflineKeyAnalysisRequestBody"
 
 
-class CreateOfflineKeyAnalysisRequestBody(TypedDict, total=False):
+class _CreateOfflineKeyAnalysisRequestBodyRequired(TypedDict):
+    node_id: str
+
+
+class CreateOfflineKeyAnalysisRequestBody(_CreateOfflineKeyAnalysisRequestBodyRequired, total=False):
     """CreateOfflineKeyAnalysisRequestBody"""
     backup_id: str
-    node_id: str
 
 
 class CreateOfflineKeyAnalysisResponse(TypedDict, total=False):
@@ -595,13 +735,16 @@ class CreateOfflineKeyAnalysisResponse(TypedDict, total=False):
     task_id: str
 
 
-class CreateOnlineMigrationTaskBody(TypedDict, total=False):
-    """CreateOnlineMigrationTaskBody"""
-    description: str
+class _CreateOnlineMigrationTaskBodyRequired(TypedDict):
     name: str
     security_group_id: str
     subnet_id: str
     vpc_id: str
+
+
+class CreateOnlineMigrationTaskBody(_CreateOnlineMigrationTaskBodyRequired, total=False):
+    """CreateOnlineMigrationTaskBody"""
+    description: str
 
 
 class CreateOnlineMigrationTaskRequest(TypedDict):
@@ -614,7 +757,7 @@ class CreateOnlineMigrationTaskResponse(TypedDict, total=False):
     instance_id: str
 
 
-class CreateOrDeleteInstanceTags(TypedDict, total=False):
+class CreateOrDeleteInstanceTags(TypedDict):
     """CreateOrDeleteInstanceTags"""
     action: str
     tags: List["ResourceTag"]
@@ -635,12 +778,12 @@ class CreateRedislogDownloadLinkResponse(TypedDict, total=False):
 
 class _CreateRedislogRequestRequired(TypedDict):
     instance_id: str
+    log_type: str
 
 
 class CreateRedislogRequest(_CreateRedislogRequestRequired, total=False):
     """Input of CreateRedislog."""
     query_time: int
-    log_type: str
     replication_id: str
 
 
@@ -648,10 +791,16 @@ class CreateRedislogResponse(TypedDict, total=False):
     """Output of CreateRedislog."""
 
 
+class CreateReplicationBody(TypedDict, total=False):
+    """CreateReplicationBody"""
+    az_code: str
+
+
 class CreateReplicationRequest(TypedDict):
     """Input of CreateReplication."""
     instance_id: str
     group_id: str
+    body: "CreateReplicationBody"
 
 
 class CreateReplicationResponse(TypedDict, total=False):
@@ -676,6 +825,13 @@ class CreateResizeOrderRequestBody(TypedDict, total=False):
 class CreateResizeOrderResponse(TypedDict, total=False):
     """CreateResizeOrderResponse"""
     order_id: str
+
+
+class DcsErrorResponse(TypedDict, total=False):
+    """The error body every DCS API returns on failure."""
+    error_code: str
+    error_ext_msg: str
+    error_msg: str
 
 
 class DeleteAclAccountRequest(TypedDict):
@@ -716,7 +872,8 @@ class DeleteBackupFileV1Request(TypedDict):
 
 
 class DeleteBackupFileV1Response(TypedDict, total=False):
-    """Output of DeleteBackupFileV1."""
+    """DeleteBackupFileV1Response"""
+    message: str
 
 
 class DeleteBigkeyScanTaskRequest(TypedDict):
@@ -803,6 +960,10 @@ class DeleteInstanceBandwidthAutoScalingPolicyRequest(TypedDict):
     instance_id: str
 
 
+class DeleteInstanceBandwidthAutoScalingPolicyResp(TypedDict, total=False):
+    """DeleteInstanceBandwidthAutoScalingPolicyResp"""
+
+
 class DeleteInstanceBandwidthAutoScalingPolicyResponse(TypedDict, total=False):
     """Output of DeleteInstanceBandwidthAutoScalingPolicy."""
     body: str
@@ -820,7 +981,7 @@ class DeleteIpFromDomainNameResponse(TypedDict, total=False):
     job_id: str
 
 
-class DeleteMigrateTaskRequest(TypedDict, total=False):
+class DeleteMigrateTaskRequest(TypedDict):
     """DeleteMigrateTaskRequest"""
     task_id_list: List[str]
 
@@ -864,7 +1025,8 @@ class DeleteReplicationRequest(TypedDict):
 
 
 class DeleteReplicationResponse(TypedDict, total=False):
-    """Output of DeleteReplication."""
+    """DeleteReplicationResponse"""
+    job_id: str
 
 
 class DeleteSingleInstanceRequest(TypedDict):
@@ -982,7 +1144,7 @@ class DomainNameInfo(TypedDict, total=False):
     zone_name: str
 
 
-class DownloadBackupFilesReq(TypedDict, total=False):
+class DownloadBackupFilesReq(TypedDict):
     """DownloadBackupFilesReq"""
     expiration: int
 
@@ -1063,7 +1225,11 @@ class ExportExcelJobResponse(TypedDict, total=False):
     status: str
 
 
-class ExportInstancesTaskBody(TypedDict, total=False):
+class _ExportInstancesTaskBodyRequired(TypedDict):
+    region: str
+
+
+class ExportInstancesTaskBody(_ExportInstancesTaskBodyRequired, total=False):
     """ExportInstancesTaskBody"""
     available_zone: str
     cache_mode: str
@@ -1078,7 +1244,6 @@ class ExportInstancesTaskBody(TypedDict, total=False):
     ip: str
     name: str
     product_type: str
-    region: str
     status: str
     tags: str
 
@@ -1152,7 +1317,7 @@ class HangUpClientsRequest(TypedDict):
     body: "HangUpClientsRequestBody"
 
 
-class HangUpClientsRequestBody(TypedDict, total=False):
+class HangUpClientsRequestBody(TypedDict):
     """HangUpClientsRequestBody"""
     client_addrs: List[str]
     node_id: str
@@ -1324,7 +1489,7 @@ class InstancesMonitoredObject(TypedDict, total=False):
     status: str
 
 
-class IpExchangeRequest(TypedDict, total=False):
+class IpExchangeRequest(TypedDict):
     """IpExchangeRequest"""
     exchanged_ip: List[str]
     is_exchange_domain: bool
@@ -1398,12 +1563,22 @@ class ListAvailableZonesResponse(TypedDict, total=False):
     region_id: str
 
 
+class ListAvailableZonesV1AvailableZones(TypedDict, total=False):
+    """ListAvailableZonesV1AvailableZones"""
+    code: str
+    id: str
+    name: str
+    port: str
+    resource_availability: str
+
+
 class ListAvailableZonesV1Request(TypedDict, total=False):
     """Input of ListAvailableZonesV1."""
 
 
 class ListAvailableZonesV1Response(TypedDict, total=False):
-    """Output of ListAvailableZonesV1."""
+    """ListAvailableZonesV1Response"""
+    available_zones: List["ListAvailableZonesV1AvailableZones"]
 
 
 class _ListBackgroundTaskRequestRequired(TypedDict):
@@ -1456,13 +1631,39 @@ class ListBackupRecordsResponse(TypedDict, total=False):
     total_num: int
 
 
-class ListBackupRecordsV1Request(TypedDict):
-    """Input of ListBackupRecordsV1."""
+class ListBackupRecordsV1BackupRecordResponse(TypedDict, total=False):
+    """ListBackupRecordsV1BackupRecordResponse"""
+    backup_id: str
+    backup_name: str
+    backup_type: str
+    created_at: str
+    error_code: str
+    execution_at: str
+    instance_id: str
+    is_support_restore: str
+    period: str
+    progress: str
+    size: int
+    status: str
+    updated_at: str
+
+
+class _ListBackupRecordsV1RequestRequired(TypedDict):
     instance_id: str
 
 
+class ListBackupRecordsV1Request(_ListBackupRecordsV1RequestRequired, total=False):
+    """Input of ListBackupRecordsV1."""
+    start: int
+    limit: int
+    beginTime: str
+    endTime: str
+
+
 class ListBackupRecordsV1Response(TypedDict, total=False):
-    """Output of ListBackupRecordsV1."""
+    """ListBackupRecordsV1Response"""
+    backup_record_response: List["ListBackupRecordsV1BackupRecordResponse"]
+    total_num: int
 
 
 class _ListBigkeyScanTasksRequestRequired(TypedDict):
@@ -1515,11 +1716,11 @@ class ListCenterTasksResp(TypedDict, total=False):
 
 class _ListClientsRequestRequired(TypedDict):
     instance_id: str
+    node_id: str
 
 
 class ListClientsRequest(_ListClientsRequestRequired, total=False):
     """Input of ListClients."""
-    node_id: str
     offset: int
     limit: int
     addr: str
@@ -1550,11 +1751,14 @@ class ListConfigHistoriesResponse(TypedDict, total=False):
     history_num: int
 
 
-class ListConfigTemplatesRequest(TypedDict, total=False):
+class _ListConfigTemplatesRequestRequired(TypedDict):
+    type: str
+
+
+class ListConfigTemplatesRequest(_ListConfigTemplatesRequestRequired, total=False):
     """Input of ListConfigTemplates."""
     name: str
     template_id: str
-    type: str
     engine: str
     engine_version: str
     cache_mode: str
@@ -1583,13 +1787,29 @@ class ListConfigurationsResponse(TypedDict, total=False):
     status: str
 
 
+class ListConfigurationsV1RedisConfig(TypedDict, total=False):
+    """ListConfigurationsV1RedisConfig"""
+    default_value: str
+    description: str
+    param_id: int
+    param_name: str
+    param_value: str
+    value_range: str
+    value_type: str
+
+
 class ListConfigurationsV1Request(TypedDict):
     """Input of ListConfigurationsV1."""
     instance_id: str
 
 
 class ListConfigurationsV1Response(TypedDict, total=False):
-    """Output of ListConfigurationsV1."""
+    """ListConfigurationsV1Response"""
+    config_status: str
+    config_time: str
+    instance_id: str
+    redis_config: List["ListConfigurationsV1RedisConfig"]
+    status: str
 
 
 class _ListDiagnosisTasksRequestRequired(TypedDict):
@@ -1653,12 +1873,9 @@ class ListHotKeyScanTasksResponse(TypedDict, total=False):
     records: List["RecordsResponse"]
 
 
-class _ListInstanceOperationsRequestRequired(TypedDict):
-    instance_id: str
-
-
-class ListInstanceOperationsRequest(_ListInstanceOperationsRequestRequired, total=False):
+class ListInstanceOperationsRequest(TypedDict):
     """Input of ListInstanceOperations."""
+    instance_id: str
     operation: str
 
 
@@ -1680,6 +1897,7 @@ class ListInstancesRequest(TypedDict, total=False):
     name_equal: str
     tags: str
     ip: str
+    capacity: str
 
 
 class ListInstancesResponse(TypedDict, total=False):
@@ -1688,12 +1906,60 @@ class ListInstancesResponse(TypedDict, total=False):
     instances: List["InstanceListInfo"]
 
 
+class ListInstancesV1Instance(TypedDict, total=False):
+    """ListInstancesV1Instance"""
+    access_user: str
+    capacity: int
+    capacity_minor: str
+    charging_mode: int
+    created_at: str
+    enable_publicip: bool
+    enable_ssl: bool
+    engine: str
+    engine_version: str
+    enterprise_project_id: str
+    error_code: str
+    instance_id: str
+    internal_version: str
+    ip: str
+    maintain_begin: str
+    maintain_end: str
+    max_memory: int
+    name: str
+    no_password_access: str
+    port: int
+    publicip_address: str
+    publicip_id: str
+    resource_spec_code: str
+    security_group_id: str
+    service_task_id: str
+    service_upgrade: bool
+    status: str
+    tags: List[str]
+    used_memory: int
+    user_id: str
+    user_name: str
+    vpc_id: str
+    vpc_name: str
+
+
 class ListInstancesV1Request(TypedDict, total=False):
     """Input of ListInstancesV1."""
+    start: int
+    limit: int
+    name: str
+    id: str
+    status: str
+    ip: str
+    include_failure: str
+    isExactMatchName: str
+    tags: str
 
 
 class ListInstancesV1Response(TypedDict, total=False):
-    """Output of ListInstancesV1."""
+    """ListInstancesV1Response"""
+    instance_num: int
+    instances: List["ListInstancesV1Instance"]
 
 
 class ListMaintenanceWindowsRequest(TypedDict, total=False):
@@ -1705,12 +1971,21 @@ class ListMaintenanceWindowsResponse(TypedDict, total=False):
     maintain_windows: List["MaintainWindowsEntity"]
 
 
+class ListMaintenanceWindowsV1MaintainWindows(TypedDict, total=False):
+    """ListMaintenanceWindowsV1MaintainWindows"""
+    begin: str
+    default: bool
+    end: str
+    seq: int
+
+
 class ListMaintenanceWindowsV1Request(TypedDict, total=False):
     """Input of ListMaintenanceWindowsV1."""
 
 
 class ListMaintenanceWindowsV1Response(TypedDict, total=False):
-    """Output of ListMaintenanceWindowsV1."""
+    """ListMaintenanceWindowsV1Response"""
+    maintain_windows: List["ListMaintenanceWindowsV1MaintainWindows"]
 
 
 class _ListMigrationTaskLogsRequestRequired(TypedDict):
@@ -1743,12 +2018,9 @@ class ListMigrationTaskResponse(TypedDict, total=False):
     migration_tasks: List["MigrationTaskList"]
 
 
-class _ListMonitoredObjectsOfInstanceRequestRequired(TypedDict):
-    instance_id: str
-
-
-class ListMonitoredObjectsOfInstanceRequest(_ListMonitoredObjectsOfInstanceRequestRequired, total=False):
+class ListMonitoredObjectsOfInstanceRequest(TypedDict):
     """Input of ListMonitoredObjectsOfInstance."""
+    instance_id: str
     dim_name: str
 
 
@@ -1763,9 +2035,12 @@ class ListMonitoredObjectsOfInstanceResponse(TypedDict, total=False):
     total: int
 
 
-class ListMonitoredObjectsRequest(TypedDict, total=False):
-    """Input of ListMonitoredObjects."""
+class _ListMonitoredObjectsRequestRequired(TypedDict):
     dim_name: str
+
+
+class ListMonitoredObjectsRequest(_ListMonitoredObjectsRequestRequired, total=False):
+    """Input of ListMonitoredObjects."""
     offset: int
     limit: int
 
@@ -1804,10 +2079,19 @@ class ListNumberOfInstancesInDifferentStatusResponse(TypedDict, total=False):
 
 class ListNumberOfInstancesInDifferentStatusV1Request(TypedDict, total=False):
     """Input of ListNumberOfInstancesInDifferentStatusV1."""
+    includeFailure: str
 
 
 class ListNumberOfInstancesInDifferentStatusV1Response(TypedDict, total=False):
-    """Output of ListNumberOfInstancesInDifferentStatusV1."""
+    """ListNumberOfInstancesInDifferentStatusV1Response"""
+    createfailed_count: int
+    creating_count: int
+    deleting_count: int
+    error_count: int
+    extending_count: int
+    frozen_count: int
+    restarting_count: int
+    running_count: int
 
 
 class _ListOfflineKeyAnalysisTaskRequestRequired(TypedDict):
@@ -1828,23 +2112,67 @@ class ListOfflineKeyAnalysisTaskResponse(TypedDict, total=False):
     total: int
 
 
+class ListProductsV1Details(TypedDict, total=False):
+    """ListProductsV1Details"""
+    capacity: str
+    db_number: str
+    max_bandwidth: str
+    max_clients: str
+    max_connections: str
+    max_in_bandwidth: str
+    max_memory: str
+    proxy_num: str
+    sharding_num: str
+    tenant_ip_count: str
+
+
+class ListProductsV1Flavors(TypedDict, total=False):
+    """ListProductsV1Flavors"""
+    available_zones: List[str]
+    capacity: str
+    unit: str
+
+
+class ListProductsV1Products(TypedDict, total=False):
+    """ListProductsV1Products"""
+    billing_factor: str
+    cache_mode: str
+    charging_type: str
+    cloud_resource_type_code: str
+    cloud_service_type_code: str
+    cpu_type: str
+    currency: str
+    details: List["ListProductsV1Details"]
+    engine: str
+    engine_versions: str
+    flavors: List["ListProductsV1Flavors"]
+    prod_type: str
+    product_id: str
+    product_type: str
+    spec_code: str
+    spec_details: str
+    spec_details2: str
+    storage_type: str
+
+
 class ListProductsV1Request(TypedDict, total=False):
     """Input of ListProductsV1."""
 
 
 class ListProductsV1Response(TypedDict, total=False):
-    """Output of ListProductsV1."""
+    """ListProductsV1Response"""
+    products: List["ListProductsV1Products"]
 
 
 class _ListRedislogRequestRequired(TypedDict):
     instance_id: str
+    log_type: str
 
 
 class ListRedislogRequest(_ListRedislogRequestRequired, total=False):
     """Input of ListRedislog."""
     offset: int
     limit: int
-    log_type: str
 
 
 class ListRedislogResponse(TypedDict, total=False):
@@ -1871,17 +2199,42 @@ class ListRestoreRecordsResponse(TypedDict, total=False):
     total_num: int
 
 
-class ListRestoreRecordsV1Request(TypedDict):
-    """Input of ListRestoreRecordsV1."""
+class _ListRestoreRecordsV1RequestRequired(TypedDict):
     instance_id: str
 
 
+class ListRestoreRecordsV1Request(_ListRestoreRecordsV1RequestRequired, total=False):
+    """Input of ListRestoreRecordsV1."""
+    start: int
+    limit: int
+    beginTime: str
+    endTime: str
+
+
 class ListRestoreRecordsV1Response(TypedDict, total=False):
-    """Output of ListRestoreRecordsV1."""
+    """ListRestoreRecordsV1Response"""
+    restore_record_response: List["ListRestoreRecordsV1RestoreRecordResponse"]
+    total_num: int
+
+
+class ListRestoreRecordsV1RestoreRecordResponse(TypedDict, total=False):
+    """ListRestoreRecordsV1RestoreRecordResponse"""
+    backup_id: str
+    backup_name: str
+    backup_remark: str
+    created_at: str
+    error_code: str
+    restore_id: str
+    restore_name: str
+    restore_remark: str
+    status: str
+    updated_at: str
 
 
 class _ListSlowlogRequestRequired(TypedDict):
     instance_id: str
+    start_time: str
+    end_time: str
 
 
 class ListSlowlogRequest(_ListSlowlogRequestRequired, total=False):
@@ -1890,8 +2243,6 @@ class ListSlowlogRequest(_ListSlowlogRequestRequired, total=False):
     limit: int
     sort_key: str
     sort_dir: str
-    start_time: str
-    end_time: str
     role: str
 
 
@@ -1916,7 +2267,21 @@ class ListStatisticsOfRunningInstancesV1Request(TypedDict, total=False):
 
 
 class ListStatisticsOfRunningInstancesV1Response(TypedDict, total=False):
-    """Output of ListStatisticsOfRunningInstancesV1."""
+    """ListStatisticsOfRunningInstancesV1Response"""
+    statistics: List["ListStatisticsOfRunningInstancesV1Statistics"]
+
+
+class ListStatisticsOfRunningInstancesV1Statistics(TypedDict, total=False):
+    """ListStatisticsOfRunningInstancesV1Statistics"""
+    cmd_get_count: int
+    cmd_set_count: int
+    input_kbps: str
+    instance_id: str
+    keys: int
+    max_memory: int
+    output_kbps: str
+    used_cpu: str
+    used_memory: int
 
 
 class ListTagsOfTenantRequest(TypedDict, total=False):
@@ -2047,17 +2412,20 @@ class ModifyInstanceBody(TypedDict, total=False):
     security_group_id: str
 
 
-class ModifyInstancePasswordBody(TypedDict, total=False):
+class ModifyInstancePasswordBody(TypedDict):
     """ModifyInstancePasswordBody"""
     new_password: str
     old_password: str
 
 
-class ModifyIpWhitelistBody(TypedDict, total=False):
-    """ModifyIpWhitelistBody"""
+class _ModifyIpWhitelistBodyRequired(TypedDict):
     enable_whitelist: bool
-    instance_id: str
     whitelist: List["Whitelist"]
+
+
+class ModifyIpWhitelistBody(_ModifyIpWhitelistBodyRequired, total=False):
+    """ModifyIpWhitelistBody"""
+    instance_id: str
 
 
 class ModifyRedisConfigBody(TypedDict, total=False):
@@ -2101,7 +2469,7 @@ class Operations(TypedDict, total=False):
     operation: str
 
 
-class PriorityBody(TypedDict, total=False):
+class PriorityBody(TypedDict):
     """PriorityBody"""
     slave_priority_weight: int
 
@@ -2148,7 +2516,7 @@ class RecordsResponse(TypedDict, total=False):
     status: str
 
 
-class RedisConfig(TypedDict, total=False):
+class RedisConfig(TypedDict):
     """RedisConfig"""
     param_id: str
     param_name: str
@@ -2216,16 +2584,19 @@ class ResetPasswordResponse(TypedDict, total=False):
     retry_times_left: str
 
 
-class ResizeInstanceBody(TypedDict, total=False):
+class _ResizeInstanceBodyRequired(TypedDict):
+    new_capacity: int
+    spec_code: str
+
+
+class ResizeInstanceBody(_ResizeInstanceBodyRequired, total=False):
     """ResizeInstanceBody"""
     available_zones: List[str]
     bss_param: "BssParamEntity"
     change_type: str
     execute_immediately: bool
-    new_capacity: int
     node_list: List[str]
     reserved_ip: List[str]
-    spec_code: str
 
 
 class ResizeInstanceRequest(TypedDict):
@@ -2238,9 +2609,16 @@ class ResizeInstanceResponse(TypedDict, total=False):
     """Output of ResizeInstance."""
 
 
+class ResizeInstanceV1Body(TypedDict):
+    """ResizeInstanceV1Body"""
+    new_capacity: int
+    spec_code: str
+
+
 class ResizeInstanceV1Request(TypedDict):
     """Input of ResizeInstanceV1."""
     instance_id: str
+    body: "ResizeInstanceV1Body"
 
 
 class ResizeInstanceV1Response(TypedDict, total=False):
@@ -2273,17 +2651,34 @@ class RestartOrFlushInstancesResponse(TypedDict, total=False):
     results: List["BatchOpsResult"]
 
 
-class RestartOrFlushInstancesV1Request(TypedDict, total=False):
+class RestartOrFlushInstancesV1Body(TypedDict):
+    """RestartOrFlushInstancesV1Body"""
+    action: str
+    instances: List[str]
+
+
+class RestartOrFlushInstancesV1Request(TypedDict):
     """Input of RestartOrFlushInstancesV1."""
+    body: "RestartOrFlushInstancesV1Body"
 
 
 class RestartOrFlushInstancesV1Response(TypedDict, total=False):
-    """Output of RestartOrFlushInstancesV1."""
+    """RestartOrFlushInstancesV1Response"""
+    results: List["RestartOrFlushInstancesV1Results"]
 
 
-class RestoreInstanceBody(TypedDict, total=False):
-    """RestoreInstanceBody"""
+class RestartOrFlushInstancesV1Results(TypedDict, total=False):
+    """RestartOrFlushInstancesV1Results"""
+    instance: str
+    result: str
+
+
+class _RestoreInstanceBodyRequired(TypedDict):
     backup_id: str
+
+
+class RestoreInstanceBody(_RestoreInstanceBodyRequired, total=False):
+    """RestoreInstanceBody"""
     remark: str
 
 
@@ -2298,13 +2693,24 @@ class RestoreInstanceResponse(TypedDict, total=False):
     restore_id: str
 
 
+class _RestoreInstanceV1BodyRequired(TypedDict):
+    backup_id: str
+
+
+class RestoreInstanceV1Body(_RestoreInstanceV1BodyRequired, total=False):
+    """RestoreInstanceV1Body"""
+    remark: str
+
+
 class RestoreInstanceV1Request(TypedDict):
     """Input of RestoreInstanceV1."""
     instance_id: str
+    body: "RestoreInstanceV1Body"
 
 
 class RestoreInstanceV1Response(TypedDict, total=False):
-    """Output of RestoreInstanceV1."""
+    """RestoreInstanceV1Response"""
+    restore_id: str
 
 
 class RollbackExchangeInstanceIpRequest(TypedDict):
@@ -2333,10 +2739,13 @@ class ScanClientsRequest(TypedDict):
     body: "ScanClientsRequestBody"
 
 
-class ScanClientsRequestBody(TypedDict, total=False):
+class _ScanClientsRequestBodyRequired(TypedDict):
+    node_id: str
+
+
+class ScanClientsRequestBody(_ScanClientsRequestBodyRequired, total=False):
     """ScanClientsRequestBody"""
     clean_cache: bool
-    node_id: str
 
 
 class ScanClientsResponse(TypedDict, total=False):
@@ -2359,13 +2768,16 @@ class ScanExpireKeyResponse(TypedDict, total=False):
     status: str
 
 
-class SetOnlineMigrationTaskBody(TypedDict, total=False):
-    """SetOnlineMigrationTaskBody"""
-    bandwidth_limit_mb: str
+class _SetOnlineMigrationTaskBodyRequired(TypedDict):
     migration_method: str
     resume_mode: str
     source_instance: "ConfigMigrationInstanceBody"
     target_instance: "ConfigMigrationInstanceBody"
+
+
+class SetOnlineMigrationTaskBody(_SetOnlineMigrationTaskBodyRequired, total=False):
+    """SetOnlineMigrationTaskBody"""
+    bandwidth_limit_mb: str
 
 
 class SetOnlineMigrationTaskRequest(TypedDict):
@@ -2376,6 +2788,7 @@ class SetOnlineMigrationTaskRequest(TypedDict):
 
 class SetOnlineMigrationTaskResponse(TypedDict, total=False):
     """SetOnlineMigrationTaskResponse"""
+    error: str
     id: str
     name: str
     status: str
@@ -2449,12 +2862,9 @@ class ShowConfigHistoryDetailResponse(TypedDict, total=False):
     """Output of ShowConfigHistoryDetail."""
 
 
-class _ShowConfigTemplateRequestRequired(TypedDict):
-    template_id: str
-
-
-class ShowConfigTemplateRequest(_ShowConfigTemplateRequestRequired, total=False):
+class ShowConfigTemplateRequest(TypedDict):
     """Input of ShowConfigTemplate."""
+    template_id: str
     type: str
 
 
@@ -2674,7 +3084,51 @@ class ShowInstanceV1Request(TypedDict):
 
 
 class ShowInstanceV1Response(TypedDict, total=False):
-    """Output of ShowInstanceV1."""
+    """ShowInstanceV1Response"""
+    access_user: str
+    available_zones: List[str]
+    backend_addrs: str
+    capacity: int
+    capacity_minor: str
+    charging_mode: int
+    created_at: str
+    description: str
+    enable_publicip: bool
+    enable_ssl: bool
+    engine: str
+    engine_version: str
+    enterprise_project_id: str
+    error_code: str
+    instance_backup_policy: Any
+    instance_id: str
+    internal_version: str
+    ip: str
+    libos: bool
+    maintain_begin: str
+    maintain_end: str
+    max_memory: int
+    name: str
+    no_password_access: str
+    order_id: str
+    port: int
+    product_id: str
+    publicip_address: str
+    publicip_id: str
+    resource_spec_code: str
+    security_group_id: str
+    security_group_name: str
+    service_task_id: str
+    service_upgrade: bool
+    status: str
+    subnet_cidr: str
+    subnet_id: str
+    subnet_name: str
+    tags: List[str]
+    used_memory: int
+    user_id: str
+    user_name: str
+    vpc_id: str
+    vpc_name: str
 
 
 class ShowInstanceVersionRequest(TypedDict):
@@ -2814,12 +3268,34 @@ class ShowQuotaOfTenantResponse(TypedDict, total=False):
     quotas: "QueryTenantQuotaRespQuotas"
 
 
+class ShowQuotaOfTenantV1Quotas(TypedDict, total=False):
+    """ShowQuotaOfTenantV1Quotas"""
+    resource_user: "ShowQuotaOfTenantV1ResourceUser"
+    resources: List["ShowQuotaOfTenantV1Resources"]
+
+
 class ShowQuotaOfTenantV1Request(TypedDict, total=False):
     """Input of ShowQuotaOfTenantV1."""
 
 
+class ShowQuotaOfTenantV1ResourceUser(TypedDict, total=False):
+    """ShowQuotaOfTenantV1ResourceUser"""
+    tenant_id: str
+    tenant_name: int
+
+
+class ShowQuotaOfTenantV1Resources(TypedDict, total=False):
+    """ShowQuotaOfTenantV1Resources"""
+    max: int
+    min: int
+    quota: int
+    type: str
+    used: int
+
+
 class ShowQuotaOfTenantV1Response(TypedDict, total=False):
-    """Output of ShowQuotaOfTenantV1."""
+    """ShowQuotaOfTenantV1Response"""
+    quotas: "ShowQuotaOfTenantV1Quotas"
 
 
 class ShowReplicationStatesRequest(TypedDict):
@@ -2849,7 +3325,14 @@ class ShowTagsV1Request(TypedDict):
 
 
 class ShowTagsV1Response(TypedDict, total=False):
-    """Output of ShowTagsV1."""
+    """ShowTagsV1Response"""
+    tags: List["ShowTagsV1Tags"]
+
+
+class ShowTagsV1Tags(TypedDict, total=False):
+    """ShowTagsV1Tags"""
+    key: str
+    value: str
 
 
 class SimpleKeyScanRecord(TypedDict, total=False):
@@ -3119,6 +3602,10 @@ class UpdateBandwidthRequest(TypedDict):
     body: "UpdateBandwidthInfoRequest"
 
 
+class UpdateBandwidthResp(TypedDict, total=False):
+    """UpdateBandwidthResp"""
+
+
 class UpdateBandwidthResponse(TypedDict, total=False):
     """Output of UpdateBandwidth."""
     body: str
@@ -3175,9 +3662,22 @@ class UpdateConfigurationsResponse(TypedDict, total=False):
     """Output of UpdateConfigurations."""
 
 
+class UpdateConfigurationsV1Body(TypedDict):
+    """UpdateConfigurationsV1Body"""
+    redis_config: List["UpdateConfigurationsV1RedisConfig"]
+
+
+class UpdateConfigurationsV1RedisConfig(TypedDict):
+    """UpdateConfigurationsV1RedisConfig"""
+    param_id: str
+    param_name: str
+    param_value: str
+
+
 class UpdateConfigurationsV1Request(TypedDict):
     """Input of UpdateConfigurationsV1."""
     instance_id: str
+    body: "UpdateConfigurationsV1Body"
 
 
 class UpdateConfigurationsV1Response(TypedDict, total=False):
@@ -3284,9 +3784,20 @@ class UpdateInstanceResponse(TypedDict, total=False):
     """Output of UpdateInstance."""
 
 
+class UpdateInstanceV1Body(TypedDict, total=False):
+    """UpdateInstanceV1Body"""
+    description: str
+    instance_backup_policy: Any
+    maintain_begin: str
+    maintain_end: str
+    name: str
+    security_group_id: str
+
+
 class UpdateInstanceV1Request(TypedDict):
     """Input of UpdateInstanceV1."""
     instance_id: str
+    body: "UpdateInstanceV1Body"
 
 
 class UpdateInstanceV1Response(TypedDict, total=False):
@@ -3340,13 +3851,25 @@ class UpdatePasswordResponse(TypedDict, total=False):
     retry_times_left: str
 
 
+class UpdatePasswordV1Body(TypedDict, total=False):
+    """UpdatePasswordV1Body"""
+    new_password: str
+    old_password: str
+
+
 class UpdatePasswordV1Request(TypedDict):
     """Input of UpdatePasswordV1."""
     instance_id: str
+    body: "UpdatePasswordV1Body"
 
 
 class UpdatePasswordV1Response(TypedDict, total=False):
-    """Output of UpdatePasswordV1."""
+    """UpdatePasswordV1Response"""
+    lock_time: str
+    lock_time_left: str
+    message: str
+    result: str
+    retry_times_left: str
 
 
 class UpdatePublicIpRequest(TypedDict):
@@ -3367,7 +3890,7 @@ class UpdatePublicIpResponse(TypedDict, total=False):
     job_id: str
 
 
-class UpdateSSLSwitchRequestBody(TypedDict, total=False):
+class UpdateSSLSwitchRequestBody(TypedDict):
     """UpdateSSLSwitchRequestBody"""
     enabled: bool
 
@@ -3446,16 +3969,21 @@ __all__ = [
     "BackupPolicy",
     "BackupRecordResponse",
     "BandWidth",
+    "BandwidthAutoScalingPolicy",
     "BandwidthInfo",
     "BatchCreateOrDeleteTagsRequest",
     "BatchCreateOrDeleteTagsResponse",
+    "BatchCreateOrDeleteTagsV1Body",
     "BatchCreateOrDeleteTagsV1Request",
     "BatchCreateOrDeleteTagsV1Response",
+    "BatchCreateOrDeleteTagsV1Tags",
     "BatchDeleteBody",
     "BatchDeleteInstancesRequest",
     "BatchDeleteInstancesResponse",
+    "BatchDeleteInstancesV1Body",
     "BatchDeleteInstancesV1Request",
     "BatchDeleteInstancesV1Response",
+    "BatchDeleteInstancesV1Results",
     "BatchOpsResult",
     "BatchRestartMigrationTaskResult",
     "BatchRestartOnlineMigrationTasksBody",
@@ -3476,6 +4004,7 @@ __all__ = [
     "ChangeMasterStandbyResponse",
     "ChangeNodesStartStopStatusBody",
     "ChangeNodesStartStopStatusRequest",
+    "ChangeNodesStartStopStatusResp",
     "ChangeNodesStartStopStatusResponse",
     "ClientInfo",
     "ClusterRedisNodeMonitoredObject",
@@ -3486,6 +4015,7 @@ __all__ = [
     "ConfigTemplatesListInfo",
     "CopyInstanceRequest",
     "CopyInstanceResponse",
+    "CopyInstanceV1Body",
     "CopyInstanceV1Request",
     "CopyInstanceV1Response",
     "CreateAclAccountRequest",
@@ -3506,8 +4036,13 @@ __all__ = [
     "CreateInstanceBody",
     "CreateInstanceRequest",
     "CreateInstanceResponse",
+    "CreateInstanceV1Body",
+    "CreateInstanceV1InstanceBackupPolicy",
+    "CreateInstanceV1Instances",
+    "CreateInstanceV1PeriodicalBackupPlan",
     "CreateInstanceV1Request",
     "CreateInstanceV1Response",
+    "CreateInstanceV1Tags",
     "CreateMigrationTaskBody",
     "CreateMigrationTaskRequest",
     "CreateMigrationTaskResponse",
@@ -3522,11 +4057,13 @@ __all__ = [
     "CreateRedislogDownloadLinkResponse",
     "CreateRedislogRequest",
     "CreateRedislogResponse",
+    "CreateReplicationBody",
     "CreateReplicationRequest",
     "CreateReplicationResponse",
     "CreateResizeOrderRequest",
     "CreateResizeOrderRequestBody",
     "CreateResizeOrderResponse",
+    "DcsErrorResponse",
     "DeleteAclAccountRequest",
     "DeleteAclAccountResponse",
     "DeleteBackgroundTaskRequest",
@@ -3548,6 +4085,7 @@ __all__ = [
     "DeleteHotkeyScanTaskRequest",
     "DeleteHotkeyScanTaskResponse",
     "DeleteInstanceBandwidthAutoScalingPolicyRequest",
+    "DeleteInstanceBandwidthAutoScalingPolicyResp",
     "DeleteInstanceBandwidthAutoScalingPolicyResponse",
     "DeleteIpFromDomainNameRequest",
     "DeleteIpFromDomainNameResponse",
@@ -3625,6 +4163,7 @@ __all__ = [
     "ListAclAccountsResponse",
     "ListAvailableZonesRequest",
     "ListAvailableZonesResponse",
+    "ListAvailableZonesV1AvailableZones",
     "ListAvailableZonesV1Request",
     "ListAvailableZonesV1Response",
     "ListBackgroundTaskRequest",
@@ -3633,6 +4172,7 @@ __all__ = [
     "ListBackupFileLinksResponse",
     "ListBackupRecordsRequest",
     "ListBackupRecordsResponse",
+    "ListBackupRecordsV1BackupRecordResponse",
     "ListBackupRecordsV1Request",
     "ListBackupRecordsV1Response",
     "ListBigkeyScanTasksRequest",
@@ -3648,6 +4188,7 @@ __all__ = [
     "ListConfigTemplatesResponse",
     "ListConfigurationsRequest",
     "ListConfigurationsResponse",
+    "ListConfigurationsV1RedisConfig",
     "ListConfigurationsV1Request",
     "ListConfigurationsV1Response",
     "ListDiagnosisTasksRequest",
@@ -3662,10 +4203,12 @@ __all__ = [
     "ListInstanceOperationsResponse",
     "ListInstancesRequest",
     "ListInstancesResponse",
+    "ListInstancesV1Instance",
     "ListInstancesV1Request",
     "ListInstancesV1Response",
     "ListMaintenanceWindowsRequest",
     "ListMaintenanceWindowsResponse",
+    "ListMaintenanceWindowsV1MaintainWindows",
     "ListMaintenanceWindowsV1Request",
     "ListMaintenanceWindowsV1Response",
     "ListMigrationTaskLogsRequest",
@@ -3682,6 +4225,9 @@ __all__ = [
     "ListNumberOfInstancesInDifferentStatusV1Response",
     "ListOfflineKeyAnalysisTaskRequest",
     "ListOfflineKeyAnalysisTaskResponse",
+    "ListProductsV1Details",
+    "ListProductsV1Flavors",
+    "ListProductsV1Products",
     "ListProductsV1Request",
     "ListProductsV1Response",
     "ListRedislogRequest",
@@ -3690,12 +4236,14 @@ __all__ = [
     "ListRestoreRecordsResponse",
     "ListRestoreRecordsV1Request",
     "ListRestoreRecordsV1Response",
+    "ListRestoreRecordsV1RestoreRecordResponse",
     "ListSlowlogRequest",
     "ListSlowlogResponse",
     "ListStatisticsOfRunningInstancesRequest",
     "ListStatisticsOfRunningInstancesResponse",
     "ListStatisticsOfRunningInstancesV1Request",
     "ListStatisticsOfRunningInstancesV1Response",
+    "ListStatisticsOfRunningInstancesV1Statistics",
     "ListTagsOfTenantRequest",
     "ListTagsOfTenantResponse",
     "ListTagsOfTenantV1Request",
@@ -3737,17 +4285,21 @@ __all__ = [
     "ResizeInstanceBody",
     "ResizeInstanceRequest",
     "ResizeInstanceResponse",
+    "ResizeInstanceV1Body",
     "ResizeInstanceV1Request",
     "ResizeInstanceV1Response",
     "ResourceTag",
     "Resources",
     "RestartOrFlushInstancesRequest",
     "RestartOrFlushInstancesResponse",
+    "RestartOrFlushInstancesV1Body",
     "RestartOrFlushInstancesV1Request",
     "RestartOrFlushInstancesV1Response",
+    "RestartOrFlushInstancesV1Results",
     "RestoreInstanceBody",
     "RestoreInstanceRequest",
     "RestoreInstanceResponse",
+    "RestoreInstanceV1Body",
     "RestoreInstanceV1Request",
     "RestoreInstanceV1Response",
     "RollbackExchangeInstanceIpRequest",
@@ -3809,7 +4361,10 @@ __all__ = [
     "ShowOfflineKeyAnalysisTaskResponse",
     "ShowQuotaOfTenantRequest",
     "ShowQuotaOfTenantResponse",
+    "ShowQuotaOfTenantV1Quotas",
     "ShowQuotaOfTenantV1Request",
+    "ShowQuotaOfTenantV1ResourceUser",
+    "ShowQuotaOfTenantV1Resources",
     "ShowQuotaOfTenantV1Response",
     "ShowReplicationStatesRequest",
     "ShowReplicationStatesResponse",
@@ -3817,6 +4372,7 @@ __all__ = [
     "ShowTagsResponse",
     "ShowTagsV1Request",
     "ShowTagsV1Response",
+    "ShowTagsV1Tags",
     "SimpleKeyScanRecord",
     "SingleBackgroundTask",
     "SlowlogItem",
@@ -3846,6 +4402,7 @@ __all__ = [
     "UpdateAutoScanConfigRequestBody",
     "UpdateBandwidthInfoRequest",
     "UpdateBandwidthRequest",
+    "UpdateBandwidthResp",
     "UpdateBandwidthResponse",
     "UpdateBigkeyAutoscanConfigRequest",
     "UpdateBigkeyAutoscanConfigResponse",
@@ -3856,6 +4413,8 @@ __all__ = [
     "UpdateConfigTemplateResponse",
     "UpdateConfigurationsRequest",
     "UpdateConfigurationsResponse",
+    "UpdateConfigurationsV1Body",
+    "UpdateConfigurationsV1RedisConfig",
     "UpdateConfigurationsV1Request",
     "UpdateConfigurationsV1Response",
     "UpdateCustomTemplateBody",
@@ -3873,6 +4432,7 @@ __all__ = [
     "UpdateInstanceConfigResponse",
     "UpdateInstanceRequest",
     "UpdateInstanceResponse",
+    "UpdateInstanceV1Body",
     "UpdateInstanceV1Request",
     "UpdateInstanceV1Response",
     "UpdateIpWhitelistAsyncRequest",
@@ -3883,6 +4443,7 @@ __all__ = [
     "UpdateMigrationTaskResponse",
     "UpdatePasswordRequest",
     "UpdatePasswordResponse",
+    "UpdatePasswordV1Body",
     "UpdatePasswordV1Request",
     "UpdatePasswordV1Response",
     "UpdatePublicIpRequest",

@@ -6,5 +6,7 @@ pub mod models;
 pub(crate) mod operations;
 mod client;
 
+pub use client::roundtrip_response;
+
 /// Compact spec tables (parameters, body schemas, constraints) for the engine.
 pub(crate) const SPEC_TABLES: &str = include_str!("spec.json");

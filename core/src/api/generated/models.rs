@@ -96,11 +96,9 @@ pub struct AttrsObject {
 #[serde(default)]
 pub struct AutoscanConfigRequest {
     /// Enable auto scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_auto_scan: Option<bool>,
+    pub enable_auto_scan: bool,
     /// Schedule at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule_at: Option<Vec<String>>,
+    pub schedule_at: Vec<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -241,7 +239,7 @@ pub struct BackupRecordResponse {
     pub remark: Option<String>,
     /// Size.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
+    pub size: Option<i64>,
     /// Status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -269,6 +267,32 @@ pub struct BandWidth {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+pub struct BandwidthAutoScalingPolicy {
+    /// Bandwidth usage lower threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bandwidth_usage_lower_threshold: Option<i32>,
+    /// Bandwidth usage upper threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bandwidth_usage_upper_threshold: Option<i32>,
+    /// Scale in cooldown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale_in_cooldown: Option<i32>,
+    /// Scale in enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale_in_enabled: Option<bool>,
+    /// Scale out cooldown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale_out_cooldown: Option<i32>,
+    /// Window size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_size: Option<i32>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BandwidthInfo {
     /// Assured bandwidth.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -278,22 +302,22 @@ pub struct BandwidthInfo {
     pub bandwidth: Option<i32>,
     /// Begin time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub begin_time: Option<i32>,
+    pub begin_time: Option<i64>,
     /// Current time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_time: Option<i32>,
+    pub current_time: Option<i64>,
     /// End time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<i32>,
+    pub end_time: Option<i64>,
     /// Expand count.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_count: Option<i32>,
     /// Expand effect time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expand_effect_time: Option<i32>,
+    pub expand_effect_time: Option<i64>,
     /// Expand interval time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expand_interval_time: Option<i32>,
+    pub expand_interval_time: Option<i64>,
     /// Max bandwidth for node.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_bandwidth_for_node: Option<i32>,
@@ -302,7 +326,7 @@ pub struct BandwidthInfo {
     pub max_expand_count: Option<i32>,
     /// Next expand time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_expand_time: Option<i32>,
+    pub next_expand_time: Option<i64>,
     /// Task running.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_running: Option<bool>,
@@ -329,18 +353,41 @@ pub struct BatchCreateOrDeleteTagsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BatchCreateOrDeleteTagsV1Body {
+    /// Action.
+    pub action: String,
+    /// Tags.
+    pub tags: Vec<BatchCreateOrDeleteTagsV1Tags>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of BatchCreateOrDeleteTagsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BatchCreateOrDeleteTagsV1Request {
     /// Instance id.
     pub instance_id: String,
+    pub body: BatchCreateOrDeleteTagsV1Body,
 }
 
 /// Output of BatchCreateOrDeleteTagsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BatchCreateOrDeleteTagsV1Response {
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BatchCreateOrDeleteTagsV1Tags {
+    /// Key.
+    pub key: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -378,16 +425,47 @@ pub struct BatchDeleteInstancesResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BatchDeleteInstancesV1Body {
+    /// Instances.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instances: Option<Vec<String>>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of BatchDeleteInstancesV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BatchDeleteInstancesV1Request {
+    /// AllFailure.
+    #[serde(rename = "allFailure", skip_serializing_if = "Option::is_none")]
+    pub all_failure: Option<String>,
+    pub body: BatchDeleteInstancesV1Body,
 }
 
-/// Output of BatchDeleteInstancesV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BatchDeleteInstancesV1Response {
+    /// Results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BatchDeleteInstancesV1Results>>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BatchDeleteInstancesV1Results {
+    /// Instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -486,8 +564,7 @@ pub struct BatchShowNodesInformationResponse {
 #[serde(default)]
 pub struct BatchStopMigrationTasksBody {
     /// Migration tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub migration_tasks: Option<Vec<String>>,
+    pub migration_tasks: Vec<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -525,7 +602,7 @@ pub struct BigkeysBody {
     pub shard: Option<String>,
     /// Size.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
+    pub size: Option<i64>,
     /// Type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -541,8 +618,7 @@ pub struct BigkeysBody {
 #[serde(default)]
 pub struct BssParam {
     /// Charging mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
+    pub charging_mode: String,
     /// Is auto pay.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<String>,
@@ -642,6 +718,14 @@ pub struct ChangeNodesStartStopStatusRequest {
     /// Instance id.
     pub instance_id: String,
     pub body: ChangeNodesStartStopStatusBody,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ChangeNodesStartStopStatusResp {
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Output of ChangeNodesStartStopStatus.
@@ -878,18 +962,32 @@ pub struct CopyInstanceResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CopyInstanceV1Body {
+    /// Remark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of CopyInstanceV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CopyInstanceV1Request {
     /// Instance id.
     pub instance_id: String,
+    pub body: CopyInstanceV1Body,
 }
 
-/// Output of CopyInstanceV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CopyInstanceV1Response {
+    /// Backup id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -908,14 +1006,11 @@ pub struct CreateAclAccountRequest {
 #[serde(default)]
 pub struct CreateAclAccountRequestBody {
     /// Account name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_name: Option<String>,
+    pub account_name: String,
     /// Account password.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_password: Option<String>,
+    pub account_password: String,
     /// Account role.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_role: Option<String>,
+    pub account_role: String,
     /// Description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1029,17 +1124,14 @@ pub struct CreateCustomTemplateBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Params.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<std::collections::BTreeMap<String, String>>,
     /// Template id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<String>,
+    pub template_id: String,
     /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1067,11 +1159,9 @@ pub struct CreateCustomTemplateResponse {
 #[serde(default)]
 pub struct CreateDiagnosisTaskBody {
     /// Begin time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub begin_time: Option<String>,
+    pub begin_time: String,
     /// End time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
+    pub end_time: String,
     /// Node ip list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_ip_list: Option<Vec<String>>,
@@ -1150,14 +1240,12 @@ pub struct CreateInstanceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user: Option<String>,
     /// Az codes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub az_codes: Option<Vec<String>>,
+    pub az_codes: Vec<String>,
     /// Bss param.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bss_param: Option<BssParam>,
     /// Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<f64>,
+    pub capacity: f64,
     /// Description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1168,8 +1256,7 @@ pub struct CreateInstanceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_ssl: Option<bool>,
     /// Engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub engine: Option<String>,
+    pub engine: String,
     /// Engine version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
@@ -1192,8 +1279,7 @@ pub struct CreateInstanceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_end: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// No password access.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_password_access: Option<bool>,
@@ -1216,14 +1302,12 @@ pub struct CreateInstanceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec_code: Option<String>,
+    pub spec_code: String,
     /// Spec param.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_param: Option<SpecParam>,
     /// Subnet id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subnet_id: Option<String>,
+    pub subnet_id: String,
     /// Tags.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
@@ -1231,8 +1315,7 @@ pub struct CreateInstanceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Vpc id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1259,16 +1342,153 @@ pub struct CreateInstanceResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateInstanceV1Body {
+    /// Access user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_user: Option<String>,
+    /// Available zones.
+    pub available_zones: Vec<String>,
+    /// Capacity.
+    pub capacity: f64,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Enable publicip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_publicip: Option<bool>,
+    /// Enable ssl.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_ssl: Option<bool>,
+    /// Engine.
+    pub engine: String,
+    /// Engine version.
+    pub engine_version: String,
+    /// Enterprise project id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// Enterprise project name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_backup_policy: Option<CreateInstanceV1InstanceBackupPolicy>,
+    /// Instance num.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_num: Option<i32>,
+    /// Maintain begin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_begin: Option<String>,
+    /// Maintain end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_end: Option<String>,
+    /// Name.
+    pub name: String,
+    /// No password access.
+    pub no_password_access: String,
+    /// Password.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// Private ip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<String>,
+    /// Product id.
+    pub product_id: String,
+    /// Publicip id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publicip_id: Option<String>,
+    /// Rename commands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rename_commands: Option<serde_json::Value>,
+    /// Security group id.
+    pub security_group_id: String,
+    /// Subnet id.
+    pub subnet_id: String,
+    /// Tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<CreateInstanceV1Tags>>,
+    /// Vpc id.
+    pub vpc_id: String,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateInstanceV1InstanceBackupPolicy {
+    /// Backup type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_type: Option<String>,
+    pub periodical_backup_plan: CreateInstanceV1PeriodicalBackupPlan,
+    /// Save days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub save_days: Option<i32>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateInstanceV1Instances {
+    /// Instance id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Instance name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateInstanceV1PeriodicalBackupPlan {
+    /// Backup at.
+    pub backup_at: Vec<String>,
+    /// Begin at.
+    pub begin_at: String,
+    /// Period type.
+    pub period_type: String,
+    /// Timezone offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone_offset: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of CreateInstanceV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CreateInstanceV1Request {
+    pub body: CreateInstanceV1Body,
 }
 
-/// Output of CreateInstanceV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CreateInstanceV1Response {
+    /// Instance id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instances: Option<CreateInstanceV1Instances>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateInstanceV1Tags {
+    /// Key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1284,11 +1504,9 @@ pub struct CreateMigrationTaskBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Migration method.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub migration_method: Option<String>,
+    pub migration_method: String,
     /// Migration type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub migration_type: Option<String>,
+    pub migration_type: String,
     /// Network type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
@@ -1296,11 +1514,9 @@ pub struct CreateMigrationTaskBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance: Option<SourceInstanceBody>,
     /// Target instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_instance: Option<TargetInstanceBody>,
+    pub target_instance: TargetInstanceBody,
     /// Task name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_name: Option<String>,
+    pub task_name: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1316,6 +1532,9 @@ pub struct CreateMigrationTaskRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CreateMigrationTaskResponse {
+    /// Error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// Id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1346,8 +1565,7 @@ pub struct CreateOfflineKeyAnalysisRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
     /// Node id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_id: Option<String>,
+    pub node_id: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1371,17 +1589,13 @@ pub struct CreateOnlineMigrationTaskBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Security group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub security_group_id: Option<String>,
+    pub security_group_id: String,
     /// Subnet id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subnet_id: Option<String>,
+    pub subnet_id: String,
     /// Vpc id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1409,11 +1623,9 @@ pub struct CreateOnlineMigrationTaskResponse {
 #[serde(default)]
 pub struct CreateOrDeleteInstanceTags {
     /// Action.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: String,
     /// Tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<ResourceTag>>,
+    pub tags: Vec<ResourceTag>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1456,8 +1668,7 @@ pub struct CreateRedislogRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_time: Option<i32>,
     /// Log type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub log_type: Option<String>,
+    pub log_type: String,
     /// Replication id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_id: Option<String>,
@@ -1472,6 +1683,17 @@ pub struct CreateRedislogResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateReplicationBody {
+    /// Az code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub az_code: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of CreateReplication.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -1480,6 +1702,7 @@ pub struct CreateReplicationRequest {
     pub instance_id: String,
     /// Group id.
     pub group_id: String,
+    pub body: CreateReplicationBody,
 }
 
 /// Output of CreateReplication.
@@ -1529,6 +1752,24 @@ pub struct CreateResizeOrderResponse {
     /// Order id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The error body every DCS API returns on failure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DcsErrorResponse {
+    /// Service error code, e.g. DCS.4000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// Extra error detail (unused, null).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_ext_msg: Option<String>,
+    /// Error message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_msg: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1603,10 +1844,12 @@ pub struct DeleteBackupFileV1Request {
     pub backup_id: String,
 }
 
-/// Output of DeleteBackupFileV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DeleteBackupFileV1Response {
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1789,6 +2032,14 @@ pub struct DeleteInstanceBandwidthAutoScalingPolicyRequest {
     pub instance_id: String,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeleteInstanceBandwidthAutoScalingPolicyResp {
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Output of DeleteInstanceBandwidthAutoScalingPolicy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -1827,8 +2078,7 @@ pub struct DeleteIpFromDomainNameResponse {
 #[serde(default)]
 pub struct DeleteMigrateTaskRequest {
     /// Task id list.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id_list: Option<Vec<String>>,
+    pub task_id_list: Vec<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1904,10 +2154,12 @@ pub struct DeleteReplicationRequest {
     pub node_id: String,
 }
 
-/// Output of DeleteReplication.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DeleteReplicationResponse {
+    /// Job id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2206,8 +2458,7 @@ pub struct DomainNameInfo {
 #[serde(default)]
 pub struct DownloadBackupFilesReq {
     /// Expiration.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiration: Option<i32>,
+    pub expiration: i32,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2410,8 +2661,7 @@ pub struct ExportInstancesTaskBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<String>,
     /// Region.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: String,
     /// Status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -2593,11 +2843,9 @@ pub struct HangUpClientsRequest {
 #[serde(default)]
 pub struct HangUpClientsRequestBody {
     /// Client addrs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_addrs: Option<Vec<String>>,
+    pub client_addrs: Vec<String>,
     /// Node id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_id: Option<String>,
+    pub node_id: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2681,7 +2929,7 @@ pub struct HotkeysBody {
     pub shard: Option<String>,
     /// Size.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<i32>,
+    pub size: Option<i64>,
     /// Type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -2973,10 +3221,10 @@ pub struct InstanceRestoreInfo {
 pub struct InstanceStatistic {
     /// Cmd get count.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cmd_get_count: Option<i32>,
+    pub cmd_get_count: Option<i64>,
     /// Cmd set count.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cmd_set_count: Option<i32>,
+    pub cmd_set_count: Option<i64>,
     /// Input kbps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_kbps: Option<String>,
@@ -2985,10 +3233,10 @@ pub struct InstanceStatistic {
     pub instance_id: Option<String>,
     /// Keys.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub keys: Option<i32>,
+    pub keys: Option<i64>,
     /// Max memory.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_memory: Option<i32>,
+    pub max_memory: Option<i64>,
     /// Output kbps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_kbps: Option<String>,
@@ -2997,7 +3245,7 @@ pub struct InstanceStatistic {
     pub used_cpu: Option<String>,
     /// Used memory.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub used_memory: Option<i32>,
+    pub used_memory: Option<i64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3038,11 +3286,9 @@ pub struct InstancesMonitoredObject {
 #[serde(default)]
 pub struct IpExchangeRequest {
     /// Exchanged ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exchanged_ip: Option<Vec<String>>,
+    pub exchanged_ip: Vec<String>,
     /// Is exchange domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_exchange_domain: Option<bool>,
+    pub is_exchange_domain: bool,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3203,16 +3449,41 @@ pub struct ListAvailableZonesResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListAvailableZonesV1AvailableZones {
+    /// Code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// Resource availability.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_availability: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of ListAvailableZonesV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListAvailableZonesV1Request {
 }
 
-/// Output of ListAvailableZonesV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListAvailableZonesV1Response {
+    /// Available zones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available_zones: Option<Vec<ListAvailableZonesV1AvailableZones>>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3314,18 +3585,82 @@ pub struct ListBackupRecordsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListBackupRecordsV1BackupRecordResponse {
+    /// Backup id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_id: Option<String>,
+    /// Backup name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_name: Option<String>,
+    /// Backup type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_type: Option<String>,
+    /// Created at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// Execution at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_at: Option<String>,
+    /// Instance id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Is support restore.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_support_restore: Option<String>,
+    /// Period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Progress.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<String>,
+    /// Size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Updated at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of ListBackupRecordsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListBackupRecordsV1Request {
     /// Instance id.
     pub instance_id: String,
+    /// Start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<i32>,
+    /// Limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// BeginTime.
+    #[serde(rename = "beginTime", skip_serializing_if = "Option::is_none")]
+    pub begin_time: Option<String>,
+    /// EndTime.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
 }
 
-/// Output of ListBackupRecordsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListBackupRecordsV1Response {
+    /// Backup record response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_record_response: Option<Vec<ListBackupRecordsV1BackupRecordResponse>>,
+    /// Total num.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_num: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3448,8 +3783,7 @@ pub struct ListClientsRequest {
     /// Instance id.
     pub instance_id: String,
     /// Node id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_id: Option<String>,
+    pub node_id: String,
     /// Offset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
@@ -3523,8 +3857,7 @@ pub struct ListConfigTemplatesRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: String,
     /// Engine.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
@@ -3590,6 +3923,35 @@ pub struct ListConfigurationsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListConfigurationsV1RedisConfig {
+    /// Default value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Param id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param_id: Option<i32>,
+    /// Param name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param_name: Option<String>,
+    /// Param value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param_value: Option<String>,
+    /// Value range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_range: Option<String>,
+    /// Value type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of ListConfigurationsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -3598,10 +3960,24 @@ pub struct ListConfigurationsV1Request {
     pub instance_id: String,
 }
 
-/// Output of ListConfigurationsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListConfigurationsV1Response {
+    /// Config status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_status: Option<String>,
+    /// Config time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_time: Option<String>,
+    /// Instance id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Redis config.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis_config: Option<Vec<ListConfigurationsV1RedisConfig>>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3736,8 +4112,7 @@ pub struct ListInstanceOperationsRequest {
     /// Instance id.
     pub instance_id: String,
     /// Operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
+    pub operation: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3788,6 +4163,9 @@ pub struct ListInstancesRequest {
     /// Ip.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
+    /// Capacity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3804,16 +4182,155 @@ pub struct ListInstancesResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListInstancesV1Instance {
+    /// Access user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_user: Option<String>,
+    /// Capacity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<i32>,
+    /// Capacity minor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_minor: Option<String>,
+    /// Charging mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charging_mode: Option<i32>,
+    /// Created at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Enable publicip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_publicip: Option<bool>,
+    /// Enable ssl.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_ssl: Option<bool>,
+    /// Engine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// Engine version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    /// Enterprise project id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// Error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// Instance id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Internal version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_version: Option<String>,
+    /// Ip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// Maintain begin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_begin: Option<String>,
+    /// Maintain end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_end: Option<String>,
+    /// Max memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_memory: Option<i32>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// No password access.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_password_access: Option<String>,
+    /// Port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// Publicip address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publicip_address: Option<String>,
+    /// Publicip id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publicip_id: Option<String>,
+    /// Resource spec code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_spec_code: Option<String>,
+    /// Security group id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// Service task id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_task_id: Option<String>,
+    /// Service upgrade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_upgrade: Option<bool>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Used memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_memory: Option<i32>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// Vpc id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// Vpc name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_name: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of ListInstancesV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListInstancesV1Request {
+    /// Start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<i32>,
+    /// Limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Ip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// Include failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_failure: Option<String>,
+    /// IsExactMatchName.
+    #[serde(rename = "isExactMatchName", skip_serializing_if = "Option::is_none")]
+    pub is_exact_match_name: Option<String>,
+    /// Tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<String>,
 }
 
-/// Output of ListInstancesV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListInstancesV1Response {
+    /// Instance num.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_num: Option<i32>,
+    /// Instances.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instances: Option<Vec<ListInstancesV1Instance>>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3836,16 +4353,38 @@ pub struct ListMaintenanceWindowsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListMaintenanceWindowsV1MaintainWindows {
+    /// Begin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub begin: Option<String>,
+    /// Default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    /// End.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// Seq.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i32>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of ListMaintenanceWindowsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListMaintenanceWindowsV1Request {
 }
 
-/// Output of ListMaintenanceWindowsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListMaintenanceWindowsV1Response {
+    /// Maintain windows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_windows: Option<Vec<ListMaintenanceWindowsV1MaintainWindows>>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3918,8 +4457,7 @@ pub struct ListMonitoredObjectsOfInstanceRequest {
     /// Instance id.
     pub instance_id: String,
     /// Dim name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dim_name: Option<String>,
+    pub dim_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3956,8 +4494,7 @@ pub struct ListMonitoredObjectsOfInstanceResponse {
 #[serde(default)]
 pub struct ListMonitoredObjectsRequest {
     /// Dim name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dim_name: Option<String>,
+    pub dim_name: String,
     /// Offset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
@@ -4052,12 +4589,38 @@ pub struct ListNumberOfInstancesInDifferentStatusResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListNumberOfInstancesInDifferentStatusV1Request {
+    /// IncludeFailure.
+    #[serde(rename = "includeFailure", skip_serializing_if = "Option::is_none")]
+    pub include_failure: Option<String>,
 }
 
-/// Output of ListNumberOfInstancesInDifferentStatusV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListNumberOfInstancesInDifferentStatusV1Response {
+    /// Createfailed count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub createfailed_count: Option<i32>,
+    /// Creating count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creating_count: Option<i32>,
+    /// Deleting count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleting_count: Option<i32>,
+    /// Error count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_count: Option<i32>,
+    /// Extending count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extending_count: Option<i32>,
+    /// Frozen count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frozen_count: Option<i32>,
+    /// Restarting count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restarting_count: Option<i32>,
+    /// Running count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running_count: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -4097,16 +4660,135 @@ pub struct ListOfflineKeyAnalysisTaskResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListProductsV1Details {
+    /// Capacity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<String>,
+    /// Db number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub db_number: Option<String>,
+    /// Max bandwidth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_bandwidth: Option<String>,
+    /// Max clients.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_clients: Option<String>,
+    /// Max connections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_connections: Option<String>,
+    /// Max in bandwidth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_in_bandwidth: Option<String>,
+    /// Max memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_memory: Option<String>,
+    /// Proxy num.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy_num: Option<String>,
+    /// Sharding num.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sharding_num: Option<String>,
+    /// Tenant ip count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_ip_count: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListProductsV1Flavors {
+    /// Available zones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available_zones: Option<Vec<String>>,
+    /// Capacity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<String>,
+    /// Unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListProductsV1Products {
+    /// Billing factor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_factor: Option<String>,
+    /// Cache mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_mode: Option<String>,
+    /// Charging type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charging_type: Option<String>,
+    /// Cloud resource type code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloud_resource_type_code: Option<String>,
+    /// Cloud service type code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloud_service_type_code: Option<String>,
+    /// Cpu type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_type: Option<String>,
+    /// Currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<ListProductsV1Details>>,
+    /// Engine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// Engine versions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine_versions: Option<String>,
+    /// Flavors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flavors: Option<Vec<ListProductsV1Flavors>>,
+    /// Prod type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prod_type: Option<String>,
+    /// Product id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// Product type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<String>,
+    /// Spec code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec_code: Option<String>,
+    /// Spec details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec_details: Option<String>,
+    /// Spec details2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec_details2: Option<String>,
+    /// Storage type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_type: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of ListProductsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListProductsV1Request {
 }
 
-/// Output of ListProductsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListProductsV1Response {
+    /// Products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub products: Option<Vec<ListProductsV1Products>>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -4125,8 +4807,7 @@ pub struct ListRedislogRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// Log type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub log_type: Option<String>,
+    pub log_type: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -4183,12 +4864,67 @@ pub struct ListRestoreRecordsResponse {
 pub struct ListRestoreRecordsV1Request {
     /// Instance id.
     pub instance_id: String,
+    /// Start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<i32>,
+    /// Limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// BeginTime.
+    #[serde(rename = "beginTime", skip_serializing_if = "Option::is_none")]
+    pub begin_time: Option<String>,
+    /// EndTime.
+    #[serde(rename = "endTime", skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
 }
 
-/// Output of ListRestoreRecordsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListRestoreRecordsV1Response {
+    /// Restore record response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_record_response: Option<Vec<ListRestoreRecordsV1RestoreRecordResponse>>,
+    /// Total num.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_num: Option<i32>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListRestoreRecordsV1RestoreRecordResponse {
+    /// Backup id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_id: Option<String>,
+    /// Backup name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_name: Option<String>,
+    /// Backup remark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_remark: Option<String>,
+    /// Created at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// Restore id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_id: Option<String>,
+    /// Restore name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_name: Option<String>,
+    /// Restore remark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_remark: Option<String>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Updated at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -4213,11 +4949,9 @@ pub struct ListSlowlogRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_dir: Option<String>,
     /// Start time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<String>,
+    pub start_time: String,
     /// End time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
+    pub end_time: String,
     /// Role.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
@@ -4263,10 +4997,47 @@ pub struct ListStatisticsOfRunningInstancesResponse {
 pub struct ListStatisticsOfRunningInstancesV1Request {
 }
 
-/// Output of ListStatisticsOfRunningInstancesV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListStatisticsOfRunningInstancesV1Response {
+    /// Statistics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<Vec<ListStatisticsOfRunningInstancesV1Statistics>>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListStatisticsOfRunningInstancesV1Statistics {
+    /// Cmd get count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cmd_get_count: Option<i32>,
+    /// Cmd set count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cmd_set_count: Option<i32>,
+    /// Input kbps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_kbps: Option<String>,
+    /// Instance id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<i32>,
+    /// Max memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_memory: Option<i32>,
+    /// Output kbps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_kbps: Option<String>,
+    /// Used cpu.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_cpu: Option<String>,
+    /// Used memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_memory: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -4572,11 +5343,9 @@ pub struct ModifyInstanceBody {
 #[serde(default)]
 pub struct ModifyInstancePasswordBody {
     /// New password.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub new_password: Option<String>,
+    pub new_password: String,
     /// Old password.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub old_password: Option<String>,
+    pub old_password: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -4586,14 +5355,12 @@ pub struct ModifyInstancePasswordBody {
 #[serde(default)]
 pub struct ModifyIpWhitelistBody {
     /// Enable whitelist.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_whitelist: Option<bool>,
+    pub enable_whitelist: bool,
     /// Instance id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Whitelist.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub whitelist: Option<Vec<Whitelist>>,
+    pub whitelist: Vec<Whitelist>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -4710,8 +5477,7 @@ pub struct Operations {
 #[serde(default)]
 pub struct PriorityBody {
     /// Slave priority weight.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub slave_priority_weight: Option<i32>,
+    pub slave_priority_weight: i32,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -4827,14 +5593,11 @@ pub struct RecordsResponse {
 #[serde(default)]
 pub struct RedisConfig {
     /// Param id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub param_id: Option<String>,
+    pub param_id: String,
     /// Param name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub param_name: Option<String>,
+    pub param_name: String,
     /// Param value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub param_value: Option<String>,
+    pub param_value: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5000,8 +5763,7 @@ pub struct ResizeInstanceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execute_immediately: Option<bool>,
     /// New capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub new_capacity: Option<i32>,
+    pub new_capacity: i32,
     /// Node list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_list: Option<Vec<String>>,
@@ -5009,8 +5771,7 @@ pub struct ResizeInstanceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_ip: Option<Vec<String>>,
     /// Spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec_code: Option<String>,
+    pub spec_code: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5034,12 +5795,25 @@ pub struct ResizeInstanceResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResizeInstanceV1Body {
+    /// New capacity.
+    pub new_capacity: i32,
+    /// Spec code.
+    pub spec_code: String,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of ResizeInstanceV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ResizeInstanceV1Request {
     /// Instance id.
     pub instance_id: String,
+    pub body: ResizeInstanceV1Body,
 }
 
 /// Output of ResizeInstanceV1.
@@ -5109,16 +5883,45 @@ pub struct RestartOrFlushInstancesResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RestartOrFlushInstancesV1Body {
+    /// Action.
+    pub action: String,
+    /// Instances.
+    pub instances: Vec<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of RestartOrFlushInstancesV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RestartOrFlushInstancesV1Request {
+    pub body: RestartOrFlushInstancesV1Body,
 }
 
-/// Output of RestartOrFlushInstancesV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RestartOrFlushInstancesV1Response {
+    /// Results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<RestartOrFlushInstancesV1Results>>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RestartOrFlushInstancesV1Results {
+    /// Instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5128,8 +5931,7 @@ pub struct RestartOrFlushInstancesV1Response {
 #[serde(default)]
 pub struct RestoreInstanceBody {
     /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub backup_id: Option<String>,
+    pub backup_id: String,
     /// Remark.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
@@ -5158,18 +5960,34 @@ pub struct RestoreInstanceResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RestoreInstanceV1Body {
+    /// Backup id.
+    pub backup_id: String,
+    /// Remark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of RestoreInstanceV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RestoreInstanceV1Request {
     /// Instance id.
     pub instance_id: String,
+    pub body: RestoreInstanceV1Body,
 }
 
-/// Output of RestoreInstanceV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RestoreInstanceV1Response {
+    /// Restore id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5237,8 +6055,7 @@ pub struct ScanClientsRequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clean_cache: Option<bool>,
     /// Node id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_id: Option<String>,
+    pub node_id: String,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5297,17 +6114,13 @@ pub struct SetOnlineMigrationTaskBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit_mb: Option<String>,
     /// Migration method.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub migration_method: Option<String>,
+    pub migration_method: String,
     /// Resume mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resume_mode: Option<String>,
+    pub resume_mode: String,
     /// Source instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_instance: Option<ConfigMigrationInstanceBody>,
+    pub source_instance: ConfigMigrationInstanceBody,
     /// Target instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_instance: Option<ConfigMigrationInstanceBody>,
+    pub target_instance: ConfigMigrationInstanceBody,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5325,6 +6138,9 @@ pub struct SetOnlineMigrationTaskRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SetOnlineMigrationTaskResponse {
+    /// Error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// Id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -5493,8 +6309,7 @@ pub struct ShowConfigTemplateRequest {
     /// Template id.
     pub template_id: String,
     /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -6022,10 +6837,141 @@ pub struct ShowInstanceV1Request {
     pub instance_id: String,
 }
 
-/// Output of ShowInstanceV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ShowInstanceV1Response {
+    /// Access user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_user: Option<String>,
+    /// Available zones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available_zones: Option<Vec<String>>,
+    /// Backend addrs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backend_addrs: Option<String>,
+    /// Capacity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<i32>,
+    /// Capacity minor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_minor: Option<String>,
+    /// Charging mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charging_mode: Option<i32>,
+    /// Created at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Enable publicip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_publicip: Option<bool>,
+    /// Enable ssl.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_ssl: Option<bool>,
+    /// Engine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// Engine version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
+    /// Enterprise project id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// Error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// Instance backup policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_backup_policy: Option<serde_json::Value>,
+    /// Instance id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Internal version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_version: Option<String>,
+    /// Ip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// Libos.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub libos: Option<bool>,
+    /// Maintain begin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_begin: Option<String>,
+    /// Maintain end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_end: Option<String>,
+    /// Max memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_memory: Option<i32>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// No password access.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_password_access: Option<String>,
+    /// Order id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// Port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// Product id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// Publicip address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publicip_address: Option<String>,
+    /// Publicip id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publicip_id: Option<String>,
+    /// Resource spec code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_spec_code: Option<String>,
+    /// Security group id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// Security group name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group_name: Option<String>,
+    /// Service task id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_task_id: Option<String>,
+    /// Service upgrade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_upgrade: Option<bool>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Subnet cidr.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_cidr: Option<String>,
+    /// Subnet id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// Subnet name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_name: Option<String>,
+    /// Tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Used memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_memory: Option<i32>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// Vpc id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// Vpc name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -6354,16 +7300,67 @@ pub struct ShowQuotaOfTenantResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShowQuotaOfTenantV1Quotas {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_user: Option<ShowQuotaOfTenantV1ResourceUser>,
+    /// Resources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<ShowQuotaOfTenantV1Resources>>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of ShowQuotaOfTenantV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ShowQuotaOfTenantV1Request {
 }
 
-/// Output of ShowQuotaOfTenantV1.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShowQuotaOfTenantV1ResourceUser {
+    /// Tenant id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// Tenant name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<i32>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShowQuotaOfTenantV1Resources {
+    /// Max.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<i32>,
+    /// Min.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<i32>,
+    /// Quota.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota: Option<i32>,
+    /// Type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used: Option<i32>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ShowQuotaOfTenantV1Response {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotas: Option<ShowQuotaOfTenantV1Quotas>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -6417,10 +7414,26 @@ pub struct ShowTagsV1Request {
     pub instance_id: String,
 }
 
-/// Output of ShowTagsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ShowTagsV1Response {
+    /// Tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ShowTagsV1Tags>>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShowTagsV1Tags {
+    /// Key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -7079,6 +8092,14 @@ pub struct UpdateBandwidthRequest {
     pub body: UpdateBandwidthInfoRequest,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdateBandwidthResp {
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Output of UpdateBandwidth.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -7188,12 +8209,37 @@ pub struct UpdateConfigurationsResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdateConfigurationsV1Body {
+    /// Redis config.
+    pub redis_config: Vec<UpdateConfigurationsV1RedisConfig>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdateConfigurationsV1RedisConfig {
+    /// Param id.
+    pub param_id: String,
+    /// Param name.
+    pub param_name: String,
+    /// Param value.
+    pub param_value: String,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of UpdateConfigurationsV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpdateConfigurationsV1Request {
     /// Instance id.
     pub instance_id: String,
+    pub body: UpdateConfigurationsV1Body,
 }
 
 /// Output of UpdateConfigurationsV1.
@@ -7419,12 +8465,39 @@ pub struct UpdateInstanceResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdateInstanceV1Body {
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Instance backup policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_backup_policy: Option<serde_json::Value>,
+    /// Maintain begin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_begin: Option<String>,
+    /// Maintain end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintain_end: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Security group id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of UpdateInstanceV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpdateInstanceV1Request {
     /// Instance id.
     pub instance_id: String,
+    pub body: UpdateInstanceV1Body,
 }
 
 /// Output of UpdateInstanceV1.
@@ -7526,18 +8599,47 @@ pub struct UpdatePasswordResponse {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdatePasswordV1Body {
+    /// New password.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_password: Option<String>,
+    /// Old password.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_password: Option<String>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Input of UpdatePasswordV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpdatePasswordV1Request {
     /// Instance id.
     pub instance_id: String,
+    pub body: UpdatePasswordV1Body,
 }
 
-/// Output of UpdatePasswordV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpdatePasswordV1Response {
+    /// Lock time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock_time: Option<String>,
+    /// Lock time left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock_time_left: Option<String>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// Retry times left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_times_left: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -7584,8 +8686,7 @@ pub struct UpdatePublicIpResponse {
 #[serde(default)]
 pub struct UpdateSSLSwitchRequestBody {
     /// Enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

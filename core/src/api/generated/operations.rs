@@ -67,7 +67,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v1.0",
         deprecated: true,
         replacement: Some("ListInstances"),
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "CreateInstanceV1",
@@ -166,7 +166,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v1.0",
         deprecated: true,
         replacement: Some("ListBackupRecords"),
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "CopyInstanceV1",
@@ -243,7 +243,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v1.0",
         deprecated: true,
         replacement: Some("ListRestoreRecords"),
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "RestoreInstanceV1",
@@ -309,7 +309,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "CreateCustomTemplate",
@@ -397,7 +397,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "ListMonitoredObjectsOfInstance",
@@ -507,7 +507,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "CreateInstance",
@@ -540,7 +540,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "ExportInstancesTask",
@@ -738,7 +738,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "ScanExpireKey",
@@ -804,7 +804,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "CopyInstance",
@@ -914,7 +914,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "ShowBigkeyAutoscanConfig",
@@ -947,7 +947,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "ScanClients",
@@ -991,7 +991,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "ShowConfigHistoryDetail",
@@ -1046,7 +1046,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "CreateDiagnosisTask",
@@ -1145,7 +1145,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "ShowHotkeyAutoscanConfig",
@@ -1233,7 +1233,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "CreateOfflineKeyAnalysis",
@@ -1332,7 +1332,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "CreateRedislog",
@@ -1387,7 +1387,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "RestoreInstance",
@@ -1442,7 +1442,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "ShowInstanceSslDetail",
@@ -1508,7 +1508,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "DeleteBackgroundTask",
@@ -1651,7 +1651,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "RollbackExchangeInstanceIp",
@@ -1706,7 +1706,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "BatchRestartOnlineMigrationTasks",
@@ -1783,7 +1783,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         version: "v2",
         deprecated: false,
         replacement: None,
-        paginated: false,
+        paginated: true,
     },
     OperationInfo {
         name: "DeleteCenterTask",
@@ -1811,4 +1811,84 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
 
 /// Every waiter of the spec.
 pub(crate) static WAITERS: &[WaiterInfo] = &[
+    WaiterInfo {
+        name: "instance_running",
+        operation: "ShowInstance",
+        status_path: "status",
+        success: &["RUNNING"],
+        failure: &["ERROR", "CREATEFAILED", "FROZEN"],
+        description: "Poll the instance until it runs (after create, resize or restart).",
+    },
+    WaiterInfo {
+        name: "job_finished",
+        operation: "ShowJobInfo",
+        status_path: "status",
+        success: &["SUCCESS"],
+        failure: &["FAIL"],
+        description: "Poll an asynchronous job (job_id) until it ends.",
+    },
+    WaiterInfo {
+        name: "background_task_finished",
+        operation: "ListBackgroundTask",
+        status_path: "tasks[id=$task_id].status",
+        success: &["SUCCESS"],
+        failure: &["FAILED"],
+        description: "Poll an instance's background task list until the given task ends.",
+    },
+    WaiterInfo {
+        name: "center_task_finished",
+        operation: "ListCenterTask",
+        status_path: "tasks[id=$task_id].status",
+        success: &["SUCCESS"],
+        failure: &["FAILED"],
+        description: "Poll the tenant's task center until the given task ends.",
+    },
+    WaiterInfo {
+        name: "migration_task_finished",
+        operation: "ShowMigrationTask",
+        status_path: "status",
+        success: &["SUCCESS"],
+        failure: &["FAILED", "MIGRATION_FAILED", "TERMINATED", "RELEASED"],
+        description: "Poll a data migration task until a full migration ends.",
+    },
+    WaiterInfo {
+        name: "bigkey_task_finished",
+        operation: "ShowBigkeyScanTaskDetails",
+        status_path: "status",
+        success: &["success"],
+        failure: &["failed"],
+        description: "Poll a big key analysis until it ends.",
+    },
+    WaiterInfo {
+        name: "hotkey_task_finished",
+        operation: "ShowHotkeyTaskDetails",
+        status_path: "status",
+        success: &["success"],
+        failure: &["failed"],
+        description: "Poll a hot key analysis until it ends.",
+    },
+    WaiterInfo {
+        name: "offline_key_analysis_finished",
+        operation: "ListOfflineKeyAnalysisTask",
+        status_path: "records[id=$task_id].status",
+        success: &["success"],
+        failure: &["failed"],
+        description: "Poll the offline key analysis list until the given task ends (the task's own page carries no status).",
+    },
+    WaiterInfo {
+        name: "diagnosis_finished",
+        operation: "ListDiagnosisTasks",
+        status_path: "diagnosis_report_list[report_id=$report_id].status",
+        success: &["finished"],
+        failure: &[],
+        description: "Poll the diagnosis list until the given report is finished.",
+    },
+    WaiterInfo {
+        name: "export_job_finished",
+        operation: "ExportExcelJob",
+        status_path: "status",
+        success: &["SUCCESS"],
+        failure: &["FAIL", "FAILED"],
+        description: "Poll the instance-list export job until it ends.",
+    },
 ];

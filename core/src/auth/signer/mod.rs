@@ -48,7 +48,8 @@ pub struct SigningRequest<'a> {
 }
 
 /// The result of signing: what to send and the intermediate strings (for debugging).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` hides the token headers' values.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     /// `scheme://host/path?canonical-query`: the URL to send.
     pub url: String,
@@ -65,6 +66,37 @@ pub struct Signed {
 impl Signed {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Headers whose values are secrets (shown as `[REDACTED]` in `Debug`).
+pub fn is_secret_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case(HEADER_SECURITY_TOKEN) || name.eq_ignore_ascii_case(HEADER_AUTH_TOKEN)
+}
+
+/// The canonical request with the token lines' values hidden.
+fn redact_canonical(canonical_request: &str) -> String {
+    canonical_request
+        .split('\n')
+        .map(|line| match line.split_once(':') {
+            Some((name, _)) if is_secret_header(name) => format!("{name}:[REDACTED]"),
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl std::fmt::Debug for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> =
+            self.headers.iter().map(|(k, v)| (k.as_str(), if is_secret_header(k) { "[REDACTED]" } else { v.as_str() })).collect();
+        f.debug_struct("Signed")
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("canonical_request", &redact_canonical(&self.canonical_request))
+            .field("string_to_sign", &self.string_to_sign)
+            .field("authorization", &self.authorization)
+            .finish()
     }
 }
 

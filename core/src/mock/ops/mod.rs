@@ -97,7 +97,7 @@ pub fn page<T: Clone>(items: &[T], offset: Option<usize>, limit: Option<usize>, 
 }
 
 /// Routes the stateful operations; `None` for the others (they answer their example).
-pub async fn dispatch(app: &App, ctx: &Ctx) -> Option<OpResult> {
+pub async fn dispatch(app: &std::sync::Arc<App>, ctx: &Ctx) -> Option<OpResult> {
     let op = ctx.route.operation_id.as_str();
     if let Some(r) = instances::handle(app, ctx, op) {
         return Some(r);
