@@ -112,6 +112,10 @@ def _operations_rs(ir):
     return "".join(out)
 
 
+# Response scalars decode leniently (numbers as strings and back, `{}` as absent).
+_LENIENT = {"String": "opt_string", "i32": "opt_i32", "i64": "opt_i64", "f64": "opt_f64", "bool": "opt_bool"}
+
+
 # ---- models.rs -----------------------------------------------------------------------------
 
 def _models_rs(ir):
@@ -134,6 +138,9 @@ def _models_rs(ir):
                 attrs.append(f"rename = {_str(p['name'])}")
             if optional:
                 attrs.append('skip_serializing_if = "Option::is_none"')
+                lenient = _LENIENT.get(ty) if in_response else None
+                if lenient:
+                    attrs.append(f'deserialize_with = "crate::api::lenient::{lenient}"')
                 ty = f"Option<{ty}>"
             if attrs:
                 out.append(f"    #[serde({', '.join(attrs)})]\n")

@@ -7,7 +7,7 @@ use dcskit::rdb::AnalyzeOptions;
 use dcskit::Error;
 
 use crate::bridge::{self, CancelToken};
-use crate::error::DcsError;
+use crate::error::NativeError;
 
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct NativeAnalyzeOptions {
@@ -24,11 +24,11 @@ pub struct NativeAnalyzeOptions {
 /// Analyzes an RDB input (a path, a .gz, a tar of RDB files, or an http(s) URL); returns the
 /// report JSON. Cancelling `cancel` stops the analysis.
 #[uniffi::export]
-pub async fn analyze(
+pub async fn native_analyze(
     input: String,
     options: NativeAnalyzeOptions,
     cancel: Option<Arc<CancelToken>>,
-) -> Result<String, DcsError> {
+) -> Result<String, NativeError> {
     if input.is_empty() {
         return Err(Error::invalid_input("path", "is empty").into());
     }

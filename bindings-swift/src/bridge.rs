@@ -11,9 +11,9 @@ use std::time::Duration;
 use dcskit::{Error, ErrorKind};
 use tokio::sync::Notify;
 
-use crate::error::DcsError;
+use crate::error::NativeError;
 
-/// Cancels the calls it was handed to (they end with `DcsError.cancelled`).
+/// Cancels the calls it was handed to (they end with `NativeError.cancelled`).
 #[derive(Debug, Default, uniffi::Object)]
 pub struct CancelToken {
     flag: Arc<AtomicBool>,
@@ -57,7 +57,7 @@ impl CancelToken {
 }
 
 /// A deadline in seconds from Swift (`TimeInterval`); `None`, zero, negative or infinite: none.
-pub(crate) fn deadline(seconds: Option<f64>) -> Result<Option<Duration>, DcsError> {
+pub(crate) fn deadline(seconds: Option<f64>) -> Result<Option<Duration>, NativeError> {
     match seconds {
         None => Ok(None),
         Some(s) if s.is_nan() => Err(Error::invalid_input("timeout", "must be a number of seconds, got NaN").into()),
@@ -74,7 +74,7 @@ pub(crate) async fn run<F, T>(
     work: F,
     timeout: Option<Duration>,
     cancel: Option<Arc<CancelToken>>,
-) -> Result<T, DcsError>
+) -> Result<T, NativeError>
 where
     F: Future<Output = dcskit::Result<T>> + Send + 'static,
     T: Send + 'static,
@@ -133,7 +133,7 @@ mod tests {
             Ok(())
         };
         let e = block(run("slow", slow(), Some(Duration::from_millis(50)), None)).unwrap_err();
-        assert!(matches!(e, DcsError::Timeout { .. }), "{e}");
+        assert!(matches!(e, NativeError::Timeout { .. }), "{e}");
         let token = CancelToken::new();
         let t2 = token.clone();
         std::thread::spawn(move || {
@@ -141,9 +141,9 @@ mod tests {
             t2.cancel();
         });
         let e = block(run("slow", slow(), None, Some(token.clone()))).unwrap_err();
-        assert!(matches!(e, DcsError::Cancelled { .. }), "{e}");
+        assert!(matches!(e, NativeError::Cancelled { .. }), "{e}");
         let e = block(run("late", async { Ok(()) }, None, Some(token))).unwrap_err();
-        assert!(matches!(e, DcsError::Cancelled { .. }), "{e}");
+        assert!(matches!(e, NativeError::Cancelled { .. }), "{e}");
     }
 
     #[test]
@@ -151,6 +151,6 @@ mod tests {
         assert_eq!(deadline(None).unwrap(), None);
         assert_eq!(deadline(Some(0.0)).unwrap(), None);
         assert_eq!(deadline(Some(1.5)).unwrap(), Some(Duration::from_millis(1500)));
-        assert!(matches!(deadline(Some(f64::NAN)), Err(DcsError::InvalidInput { .. })));
+        assert!(matches!(deadline(Some(f64::NAN)), Err(NativeError::InvalidInput { .. })));
     }
 }

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use dcskit::api::{Client, WaitOptions};
+use dcskit::api::{Client, Paginator, WaitOptions};
 use dcskit::auth::Credentials;
 use dcskit::{Config, Error, ErrorKind};
 
 use crate::bridge::{self, CancelToken};
-use crate::error::DcsError;
+use crate::error::NativeError;
 
 /// Client settings as Swift passes them (times in seconds). Unset credentials and project id
 /// come from `CLOUD_SDK_*` in the environment, as in the core. No `Debug`: it holds secrets.
@@ -84,9 +84,9 @@ pub struct NativeOperation {
     pub paginated: bool,
 }
 
-/// Every operation of the spec, in spec order.
+/// Every operation of the spec, in spec order (Swift: `DcsClient.operations`).
 #[uniffi::export]
-pub fn operations() -> Vec<NativeOperation> {
+pub fn native_operations() -> Vec<NativeOperation> {
     dcskit::api::operations()
         .iter()
         .map(|op| NativeOperation {
@@ -111,7 +111,7 @@ pub struct NativeClient {
 #[uniffi::export]
 impl NativeClient {
     #[uniffi::constructor]
-    pub fn new(config: NativeConfig) -> Result<Arc<Self>, DcsError> {
+    pub fn new(config: NativeConfig) -> Result<Arc<Self>, NativeError> {
         let inner = Client::new(config.into_core()?)?;
         Ok(Arc::new(NativeClient { inner }))
     }
@@ -124,7 +124,7 @@ impl NativeClient {
         input_json: String,
         timeout: Option<f64>,
         cancel: Option<Arc<CancelToken>>,
-    ) -> Result<String, DcsError> {
+    ) -> Result<String, NativeError> {
         let input = parse_input(&input_json)?;
         let client = self.inner.clone();
         let what = operation.clone();
@@ -141,11 +141,11 @@ impl NativeClient {
         timeout: f64,
         interval: f64,
         cancel: Option<Arc<CancelToken>>,
-    ) -> Result<String, DcsError> {
+    ) -> Result<String, NativeError> {
         let input = parse_input(&input_json)?;
         let positive = |name: &str, s: f64| {
             bridge::deadline(Some(s))?
-                .ok_or_else(|| DcsError::from(Error::invalid_input(name, format!("must be a positive number of seconds, got {s}"))))
+                .ok_or_else(|| NativeError::from(Error::invalid_input(name, format!("must be a positive number of seconds, got {s}"))))
         };
         let options = WaitOptions { timeout: positive("timeout", timeout)?, interval: positive("interval", interval)? };
         let client = self.inner.clone();
@@ -157,13 +157,47 @@ impl NativeClient {
         Ok(value.to_string())
     }
 
+    /// A paginator over a list operation (the core's: offset, page or marker style). An
+    /// unknown or unpaginated operation, or bad input, is reported by the first fetch.
+    pub fn paginate(&self, operation: String, input_json: String) -> Result<Arc<NativePaginator>, NativeError> {
+        let input = parse_input(&input_json)?;
+        let paginator = self.inner.paginate(&operation, input);
+        Ok(Arc::new(NativePaginator { operation, inner: Arc::new(tokio::sync::Mutex::new(paginator)) }))
+    }
+
     /// The base URL requests go to.
-    pub fn endpoint(&self) -> Result<String, DcsError> {
+    pub fn endpoint(&self) -> Result<String, NativeError> {
         Ok(self.inner.config().base_url()?)
     }
 }
 
-fn parse_input(json: &str) -> Result<serde_json::Value, DcsError> {
+/// Pages or items of a list operation, fetched on demand on the core runtime.
+#[derive(uniffi::Object)]
+pub struct NativePaginator {
+    operation: String,
+    inner: Arc<tokio::sync::Mutex<Paginator>>,
+}
+
+#[uniffi::export]
+impl NativePaginator {
+    /// The next response page as JSON, or `nil` after the last one.
+    pub async fn next_page(&self, timeout: Option<f64>, cancel: Option<Arc<CancelToken>>) -> Result<Option<String>, NativeError> {
+        let inner = self.inner.clone();
+        let work = async move { inner.lock().await.next_page().await };
+        let page = bridge::run(&self.operation, work, bridge::deadline(timeout)?, cancel).await?;
+        Ok(page.map(|v| v.to_string()))
+    }
+
+    /// The next item across pages as JSON, or `nil` after the last one.
+    pub async fn next_item(&self, timeout: Option<f64>, cancel: Option<Arc<CancelToken>>) -> Result<Option<String>, NativeError> {
+        let inner = self.inner.clone();
+        let work = async move { inner.lock().await.next_item().await };
+        let item = bridge::run(&self.operation, work, bridge::deadline(timeout)?, cancel).await?;
+        Ok(item.map(|v| v.to_string()))
+    }
+}
+
+fn parse_input(json: &str) -> Result<serde_json::Value, NativeError> {
     serde_json::from_str(json).map_err(|e| {
         Error::invalid_input("input", format!("not JSON at line {} column {}: {e}", e.line(), e.column())).into()
     })

@@ -1,11 +1,11 @@
-//! The core's one error model as a uniffi error enum: Swift sees `enum DcsError: Error` with
+//! The core's one error model as a uniffi error enum: Swift sees `enum NativeError: Error` with
 //! one case per core kind (tests/error-model.json, column `swift`). The three service kinds
 //! share the case `service`, whose `code` says which one it is.
 
 use dcskit::{Error, ErrorKind};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
-pub enum DcsError {
+pub enum NativeError {
     /// `INVALID_INPUT`: nothing was sent; `param` names the offending parameter.
     #[error("[INVALID_INPUT] {message}")]
     InvalidInput { message: String, param: Option<String> },
@@ -42,18 +42,18 @@ pub enum DcsError {
     Internal { message: String },
 }
 
-impl From<Error> for DcsError {
+impl From<Error> for NativeError {
     fn from(e: Error) -> Self {
         let message = e.message().to_string();
         match e.kind() {
-            ErrorKind::InvalidInput => DcsError::InvalidInput { message, param: e.param().map(str::to_string) },
-            ErrorKind::Credentials => DcsError::Credentials { message },
-            ErrorKind::Connection => DcsError::Connection { message },
-            ErrorKind::Tls => DcsError::Tls { message },
-            ErrorKind::Timeout => DcsError::Timeout { message },
+            ErrorKind::InvalidInput => NativeError::InvalidInput { message, param: e.param().map(str::to_string) },
+            ErrorKind::Credentials => NativeError::Credentials { message },
+            ErrorKind::Connection => NativeError::Connection { message },
+            ErrorKind::Tls => NativeError::Tls { message },
+            ErrorKind::Timeout => NativeError::Timeout { message },
             ErrorKind::Throttled | ErrorKind::ClientRequest | ErrorKind::ServerResponse => {
                 let d = e.service_details().cloned().unwrap_or_default();
-                DcsError::Service {
+                NativeError::Service {
                     code: e.code().to_string(),
                     message,
                     status_code: d.status_code,
@@ -63,11 +63,11 @@ impl From<Error> for DcsError {
                     retry_after: d.retry_after.map(|r| r.as_secs_f64()),
                 }
             }
-            ErrorKind::Decode => DcsError::Decode { message },
-            ErrorKind::Analysis => DcsError::Analysis { message, offset: e.offset() },
-            ErrorKind::Io => DcsError::Io { message },
-            ErrorKind::Cancelled => DcsError::Cancelled { message },
-            ErrorKind::Internal => DcsError::Internal { message },
+            ErrorKind::Decode => NativeError::Decode { message },
+            ErrorKind::Analysis => NativeError::Analysis { message, offset: e.offset() },
+            ErrorKind::Io => NativeError::Io { message },
+            ErrorKind::Cancelled => NativeError::Cancelled { message },
+            ErrorKind::Internal => NativeError::Internal { message },
         }
     }
 }
@@ -76,7 +76,7 @@ impl From<Error> for DcsError {
 /// real call; the Swift suite checks each against tests/error-model.json. Service kinds get a
 /// status that fits them and sample details; an unknown code is `INVALID_INPUT`.
 #[uniffi::export]
-pub fn throw_sample_error(code: String) -> Result<(), DcsError> {
+pub fn native_throw_sample_error(code: String) -> Result<(), NativeError> {
     let kind = ErrorKind::from_code(&code)
         .ok_or_else(|| Error::invalid_input("code", format!("{code:?} is not an error code")))?;
     let err = match kind {
@@ -108,18 +108,18 @@ mod tests {
     #[test]
     fn every_kind_maps_and_service_details_survive() {
         for k in ErrorKind::ALL {
-            let e = throw_sample_error(k.code().to_string()).unwrap_err();
+            let e = native_throw_sample_error(k.code().to_string()).unwrap_err();
             assert!(e.to_string().starts_with(&format!("[{}]", k.code())), "{e}");
             if k.is_service() {
-                let DcsError::Service { code, request_id, error_code, .. } = e else { panic!("{k:?}") };
+                let NativeError::Service { code, request_id, error_code, .. } = e else { panic!("{k:?}") };
                 assert_eq!(code, k.code());
                 assert_eq!(request_id.as_deref(), Some("sample-request-id"));
                 assert_eq!(error_code.as_deref(), Some("DCS.4000"));
             }
         }
         assert!(matches!(
-            throw_sample_error("NOPE".into()).unwrap_err(),
-            DcsError::InvalidInput { param: Some(p), .. } if p == "code"
+            native_throw_sample_error("NOPE".into()).unwrap_err(),
+            NativeError::InvalidInput { param: Some(p), .. } if p == "code"
         ));
     }
 }

@@ -14,9 +14,9 @@ mod client;
 mod error;
 mod probe;
 
-pub use analyze::{analyze, NativeAnalyzeOptions};
+pub use analyze::{native_analyze, NativeAnalyzeOptions};
 pub use bridge::CancelToken;
-pub use client::{operations, NativeClient, NativeConfig, NativeOperation};
-pub use error::DcsError;
+pub use client::{native_operations, NativeClient, NativeConfig, NativeOperation};
+pub use error::{native_throw_sample_error, NativeError};
 
 uniffi::setup_scaffolding!("dcskit");

@@ -8,16 +8,26 @@ use dcskit::api;
 use serde_json::Value;
 use support::{spec, spec_operations};
 
-/// Same JSON up to dropped nulls and integer-vs-float spelling of the same number.
+/// A scalar where the typed model reads "absent": null, `{}`, `[]`.
+fn absent(v: &Value) -> bool {
+    v.is_null() || v.as_object().is_some_and(|o| o.is_empty()) || v.as_array().is_some_and(|a| a.is_empty())
+}
+
+/// Same JSON up to what lenient decoding normalises: dropped nulls / `{}` / `[]`, a number
+/// and its string spelling, integer-vs-float spelling of the same number.
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            let xs: Vec<_> = x.iter().filter(|(_, v)| !v.is_null()).collect();
-            let ys: Vec<_> = y.iter().filter(|(_, v)| !v.is_null()).collect();
+            let xs: Vec<_> = x.iter().filter(|(_, v)| !absent(v)).collect();
+            let ys: Vec<_> = y.iter().filter(|(_, v)| !absent(v)).collect();
             xs.len() == ys.len() && xs.iter().all(|(k, v)| y.get(*k).is_some_and(|w| same(v, w)))
         }
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w)),
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => {
+            s.parse::<f64>().ok() == n.as_f64()
+        }
+        (Value::Bool(x), Value::String(s)) | (Value::String(s), Value::Bool(x)) => s == &x.to_string(),
         _ => a == b,
     }
 }

@@ -101,6 +101,14 @@ fn every_fixture_decodes_as_the_manifest_says() {
             checked += 1;
             continue;
         }
+        if row.file.ends_with("corrupt_ziplist.rdb") {
+            // Its hash ziplist is 5 bytes, shorter than a ziplist header: Redis refuses it too.
+            let e = result.expect_err(&row.file);
+            assert!(e.message().contains("ziplist header") && e.message().contains("while decoding key \"key:"), "{e}");
+            assert!(e.partial_report().unwrap()["total_num"].as_u64().unwrap() > 0);
+            checked += 1;
+            continue;
+        }
         let report = result.unwrap_or_else(|e| panic!("{}: {e}", row.file)).to_json();
         let want = expected_types(&row.covers);
         assert_eq!(type_nums(&report), want, "{}: {}", row.file, row.covers);

@@ -139,6 +139,13 @@ class Builder:
                 docs = [docmerge.DocSection(s, self.known_types) for s in secs]
                 self.merger.merge_operation(op, docs)
                 self.docs.extend(docs)
+            else:
+                # Undocumented in the seeds: every DCS API answers errors with the same body.
+                for code in (400, 401, 403, 404, 500):
+                    op["responses"][str(code)] = {
+                        "description": docmerge.STATUS_TEXT[code],
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/" + docmerge.ERROR_SCHEMA}}}}
             tag = tags.get(name) or self.overrides.get("tags", {}).get(name)
             if tag is None:
                 raise SystemExit(f"no tag for {name}: add it to overrides.tags")

@@ -17,6 +17,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::transport::{HttpRequest, HttpResponse, Transport};
 
 mod generated;
+#[doc(hidden)]
+pub mod lenient;
 mod paginate;
 mod request;
 mod sample;

@@ -104,3 +104,18 @@ def test_examples_rejoin_strings_wrapped_by_the_pdf_and_keep_status():
     assert ex.requests == [{"rename": '{"flushdb":1}'}]
     assert ex.responses == {200: [{"a": 1}], 400: [{"error_code": "DCS.4800"}]}
     assert ex.invalid == []
+
+
+def test_example_urls_are_rejoined():
+    lines = ["Example Requests", "GET https://{dcs_endpoint}/v2/{project_id}/instances?",
+             "offset=0&limit=10&name", "_equal=false", "", "Example Responses", "Status code: 400", "",
+             "GET https://not/a/request", "SDK Sample Code"]
+    ex = examples.Examples(lines)
+    assert ex.urls == ["GET https://{dcs_endpoint}/v2/{project_id}/instances?offset=0&limit=10&name_equal=false"]
+
+
+def test_run_on_error_rows_are_split():
+    import errorcodes
+    assert errorcodes._split_run_on("Invalid token. Invalid token. Check whether the request parameters are valid.") \
+        == ("Invalid token.", "Check whether the request parameters are valid.")
+    assert errorcodes.hint("Check whether the request  parameters are valid.", 400) == "Fix the request parameters."

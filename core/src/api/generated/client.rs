@@ -6,7 +6,7 @@ use crate::api::Client;
 use crate::error::Result;
 
 impl Client {
-    /// List available zones (out-of-date API).
+    /// List the availability zones of the region (out-of-date API).
     ///
     /// `GET /v1.0/availableZones` (ListAvailableZonesV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ListAvailableZones")]
@@ -20,7 +20,7 @@ impl Client {
         self.call_typed_blocking("ListAvailableZonesV1", &request)
     }
 
-    /// List maintenance windows (out-of-date API).
+    /// List the allowed maintenance time windows (out-of-date API).
     ///
     /// `GET /v1.0/instances/maintain-windows` (ListMaintenanceWindowsV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ListMaintenanceWindows")]
@@ -34,7 +34,7 @@ impl Client {
         self.call_typed_blocking("ListMaintenanceWindowsV1", &request)
     }
 
-    /// List products (out-of-date API).
+    /// List the product specifications on sale (out-of-date API).
     ///
     /// `GET /v1.0/products` (ListProductsV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ListFlavors")]
@@ -48,7 +48,7 @@ impl Client {
         self.call_typed_blocking("ListProductsV1", &request)
     }
 
-    /// List tags of tenant (out-of-date API).
+    /// List every tag used on the tenant's instances (out-of-date API).
     ///
     /// `GET /v1.0/{project_id}/dcs/tags` (ListTagsOfTenantV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ListTagsOfTenant")]
@@ -62,7 +62,7 @@ impl Client {
         self.call_typed_blocking("ListTagsOfTenantV1", &request)
     }
 
-    /// Batch create or delete tags (out-of-date API).
+    /// Add or remove tags on an instance (out-of-date API).
     ///
     /// `POST /v1.0/{project_id}/dcs/{instance_id}/tags/action` (BatchCreateOrDeleteTagsV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use BatchCreateOrDeleteTags")]
@@ -76,7 +76,7 @@ impl Client {
         self.call_typed_blocking("BatchCreateOrDeleteTagsV1", &request)
     }
 
-    /// List instances (out-of-date API).
+    /// List instances, filtered and paged (out-of-date API).
     ///
     /// `GET /v1.0/{project_id}/instances` (ListInstancesV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ListInstances")]
@@ -90,7 +90,7 @@ impl Client {
         self.call_typed_blocking("ListInstancesV1", &request)
     }
 
-    /// Create instance (out-of-date API).
+    /// Create an instance (pay-per-use) (out-of-date API).
     ///
     /// `POST /v1.0/{project_id}/instances` (CreateInstanceV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use CreateInstance")]
@@ -104,7 +104,7 @@ impl Client {
         self.call_typed_blocking("CreateInstanceV1", &request)
     }
 
-    /// Batch delete instances (out-of-date API).
+    /// Delete several instances, or all that failed to be created (out-of-date API).
     ///
     /// `DELETE /v1.0/{project_id}/instances` (BatchDeleteInstancesV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use BatchDeleteInstances")]
@@ -118,7 +118,7 @@ impl Client {
         self.call_typed_blocking("BatchDeleteInstancesV1", &request)
     }
 
-    /// List statistics of running instances (out-of-date API).
+    /// Get usage statistics of every running instance (out-of-date API).
     ///
     /// `GET /v1.0/{project_id}/instances/statistic` (ListStatisticsOfRunningInstancesV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ListStatisticsOfRunningInstances")]
@@ -132,7 +132,7 @@ impl Client {
         self.call_typed_blocking("ListStatisticsOfRunningInstancesV1", &request)
     }
 
-    /// List number of instances in different status (out-of-date API).
+    /// Count instances per status (out-of-date API).
     ///
     /// `GET /v1.0/{project_id}/instances/status` (ListNumberOfInstancesInDifferentStatusV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ListNumberOfInstancesInDifferentStatus")]
@@ -146,7 +146,7 @@ impl Client {
         self.call_typed_blocking("ListNumberOfInstancesInDifferentStatusV1", &request)
     }
 
-    /// Restart or flush instances (out-of-date API).
+    /// Restart instances or clear their data (out-of-date API).
     ///
     /// `PUT /v1.0/{project_id}/instances/status` (RestartOrFlushInstancesV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use RestartOrFlushInstances")]
@@ -160,7 +160,7 @@ impl Client {
         self.call_typed_blocking("RestartOrFlushInstancesV1", &request)
     }
 
-    /// Show instance (out-of-date API).
+    /// Get one instance's details and status (out-of-date API).
     ///
     /// `GET /v1.0/{project_id}/instances/{instance_id}` (ShowInstanceV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ShowInstance")]
@@ -174,7 +174,7 @@ impl Client {
         self.call_typed_blocking("ShowInstanceV1", &request)
     }
 
-    /// Update instance (out-of-date API).
+    /// Change an instance's name, description, port, backup policy and similar settings (out-of-date API).
     ///
     /// `PUT /v1.0/{project_id}/instances/{instance_id}` (UpdateInstanceV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use UpdateInstance")]
@@ -188,7 +188,7 @@ impl Client {
         self.call_typed_blocking("UpdateInstanceV1", &request)
     }
 
-    /// Delete single instance (out-of-date API).
+    /// Delete one instance (out-of-date API).
     ///
     /// `DELETE /v1.0/{project_id}/instances/{instance_id}` (DeleteSingleInstanceV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use DeleteSingleInstance")]
@@ -202,7 +202,7 @@ impl Client {
         self.call_typed_blocking("DeleteSingleInstanceV1", &request)
     }
 
-    /// List backup records (out-of-date API).
+    /// List an instance's backups (out-of-date API).
     ///
     /// `GET /v1.0/{project_id}/instances/{instance_id}/backups` (ListBackupRecordsV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ListBackupRecords")]
@@ -216,7 +216,7 @@ impl Client {
         self.call_typed_blocking("ListBackupRecordsV1", &request)
     }
 
-    /// Copy instance (out-of-date API).
+    /// Back up an instance now (out-of-date API).
     ///
     /// `POST /v1.0/{project_id}/instances/{instance_id}/backups` (CopyInstanceV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use CopyInstance")]
@@ -230,7 +230,7 @@ impl Client {
         self.call_typed_blocking("CopyInstanceV1", &request)
     }
 
-    /// Delete backup file (out-of-date API).
+    /// Delete one backup (out-of-date API).
     ///
     /// `DELETE /v1.0/{project_id}/instances/{instance_id}/backups/{backup_id}` (DeleteBackupFileV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use DeleteBackupFile")]
@@ -244,7 +244,7 @@ impl Client {
         self.call_typed_blocking("DeleteBackupFileV1", &request)
     }
 
-    /// List configurations (out-of-date API).
+    /// Get an instance's configuration parameters (out-of-date API).
     ///
     /// `GET /v1.0/{project_id}/instances/{instance_id}/configs` (ListConfigurationsV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ListConfigurations")]
@@ -258,7 +258,7 @@ impl Client {
         self.call_typed_blocking("ListConfigurationsV1", &request)
     }
 
-    /// Update configurations (out-of-date API).
+    /// Change an instance's configuration parameters (out-of-date API).
     ///
     /// `PUT /v1.0/{project_id}/instances/{instance_id}/configs` (UpdateConfigurationsV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use UpdateConfigurations")]
@@ -272,7 +272,7 @@ impl Client {
         self.call_typed_blocking("UpdateConfigurationsV1", &request)
     }
 
-    /// Resize instance (out-of-date API).
+    /// Change an instance's specification, capacity or replicas (out-of-date API).
     ///
     /// `POST /v1.0/{project_id}/instances/{instance_id}/extend` (ResizeInstanceV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ResizeInstance")]
@@ -286,7 +286,7 @@ impl Client {
         self.call_typed_blocking("ResizeInstanceV1", &request)
     }
 
-    /// Update password (out-of-date API).
+    /// Change an instance's password (old password needed) (out-of-date API).
     ///
     /// `PUT /v1.0/{project_id}/instances/{instance_id}/password` (UpdatePasswordV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use UpdatePassword")]
@@ -300,7 +300,7 @@ impl Client {
         self.call_typed_blocking("UpdatePasswordV1", &request)
     }
 
-    /// List restore records (out-of-date API).
+    /// List an instance's restorations (out-of-date API).
     ///
     /// `GET /v1.0/{project_id}/instances/{instance_id}/restores` (ListRestoreRecordsV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ListRestoreRecords")]
@@ -314,7 +314,7 @@ impl Client {
         self.call_typed_blocking("ListRestoreRecordsV1", &request)
     }
 
-    /// Restore instance (out-of-date API).
+    /// Restore an instance from a backup (out-of-date API).
     ///
     /// `POST /v1.0/{project_id}/instances/{instance_id}/restores` (RestoreInstanceV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use RestoreInstance")]
@@ -328,7 +328,7 @@ impl Client {
         self.call_typed_blocking("RestoreInstanceV1", &request)
     }
 
-    /// Show tags (out-of-date API).
+    /// List an instance's tags (out-of-date API).
     ///
     /// `GET /v1.0/{project_id}/instances/{instance_id}/tags` (ShowTagsV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ShowTags")]
@@ -342,7 +342,7 @@ impl Client {
         self.call_typed_blocking("ShowTagsV1", &request)
     }
 
-    /// Show quota of tenant (out-of-date API).
+    /// Get the tenant's quotas and usage (out-of-date API).
     ///
     /// `GET /v1.0/{project_id}/quota` (ShowQuotaOfTenantV1, v1.0).
     #[deprecated(note = "out-of-date v1.0 API; use ShowQuotaOfTenant")]
@@ -356,7 +356,7 @@ impl Client {
         self.call_typed_blocking("ShowQuotaOfTenantV1", &request)
     }
 
-    /// List available zones.
+    /// List the availability zones of the region.
     ///
     /// `GET /v2/available-zones` (ListAvailableZones, v2).
     pub async fn list_available_zones(&self, request: ListAvailableZonesRequest) -> Result<ListAvailableZonesResponse> {
@@ -368,7 +368,7 @@ impl Client {
         self.call_typed_blocking("ListAvailableZones", &request)
     }
 
-    /// List maintenance windows.
+    /// List the allowed maintenance time windows.
     ///
     /// `GET /v2/instances/maintain-windows` (ListMaintenanceWindows, v2).
     pub async fn list_maintenance_windows(&self, request: ListMaintenanceWindowsRequest) -> Result<ListMaintenanceWindowsResponse> {
@@ -380,7 +380,7 @@ impl Client {
         self.call_typed_blocking("ListMaintenanceWindows", &request)
     }
 
-    /// List config templates.
+    /// List system or custom parameter templates.
     ///
     /// `GET /v2/{project_id}/config-templates` (ListConfigTemplates, v2).
     pub async fn list_config_templates(&self, request: ListConfigTemplatesRequest) -> Result<ListConfigTemplatesResponse> {
@@ -392,7 +392,7 @@ impl Client {
         self.call_typed_blocking("ListConfigTemplates", &request)
     }
 
-    /// Create custom template.
+    /// Create a custom parameter template.
     ///
     /// `POST /v2/{project_id}/config-templates` (CreateCustomTemplate, v2).
     pub async fn create_custom_template(&self, request: CreateCustomTemplateRequest) -> Result<CreateCustomTemplateResponse> {
@@ -404,7 +404,7 @@ impl Client {
         self.call_typed_blocking("CreateCustomTemplate", &request)
     }
 
-    /// Show config template.
+    /// Get one parameter template and its parameters.
     ///
     /// `GET /v2/{project_id}/config-templates/{template_id}` (ShowConfigTemplate, v2).
     pub async fn show_config_template(&self, request: ShowConfigTemplateRequest) -> Result<ShowConfigTemplateResponse> {
@@ -416,7 +416,7 @@ impl Client {
         self.call_typed_blocking("ShowConfigTemplate", &request)
     }
 
-    /// Update config template.
+    /// Change a custom parameter template.
     ///
     /// `PUT /v2/{project_id}/config-templates/{template_id}` (UpdateConfigTemplate, v2).
     pub async fn update_config_template(&self, request: UpdateConfigTemplateRequest) -> Result<UpdateConfigTemplateResponse> {
@@ -428,7 +428,7 @@ impl Client {
         self.call_typed_blocking("UpdateConfigTemplate", &request)
     }
 
-    /// Delete config template.
+    /// Delete a custom parameter template.
     ///
     /// `DELETE /v2/{project_id}/config-templates/{template_id}` (DeleteConfigTemplate, v2).
     pub async fn delete_config_template(&self, request: DeleteConfigTemplateRequest) -> Result<DeleteConfigTemplateResponse> {
@@ -440,7 +440,7 @@ impl Client {
         self.call_typed_blocking("DeleteConfigTemplate", &request)
     }
 
-    /// List tags of tenant.
+    /// List every tag used on the tenant's instances.
     ///
     /// `GET /v2/{project_id}/dcs/tags` (ListTagsOfTenant, v2).
     pub async fn list_tags_of_tenant(&self, request: ListTagsOfTenantRequest) -> Result<ListTagsOfTenantResponse> {
@@ -452,7 +452,7 @@ impl Client {
         self.call_typed_blocking("ListTagsOfTenant", &request)
     }
 
-    /// Batch create or delete tags.
+    /// Add or remove tags on an instance.
     ///
     /// `POST /v2/{project_id}/dcs/{instance_id}/tags/action` (BatchCreateOrDeleteTags, v2).
     pub async fn batch_create_or_delete_tags(&self, request: BatchCreateOrDeleteTagsRequest) -> Result<BatchCreateOrDeleteTagsResponse> {
@@ -464,7 +464,7 @@ impl Client {
         self.call_typed_blocking("BatchCreateOrDeleteTags", &request)
     }
 
-    /// Show diagnosis task details.
+    /// Get one diagnosis report.
     ///
     /// `GET /v2/{project_id}/diagnosis/{report_id}` (ShowDiagnosisTaskDetails, v2).
     pub async fn show_diagnosis_task_details(&self, request: ShowDiagnosisTaskDetailsRequest) -> Result<ShowDiagnosisTaskDetailsResponse> {
@@ -476,7 +476,7 @@ impl Client {
         self.call_typed_blocking("ShowDiagnosisTaskDetails", &request)
     }
 
-    /// List monitored objects.
+    /// List monitored objects of the first (instance) dimension.
     ///
     /// `GET /v2/{project_id}/dims/monitored-objects` (ListMonitoredObjects, v2).
     pub async fn list_monitored_objects(&self, request: ListMonitoredObjectsRequest) -> Result<ListMonitoredObjectsResponse> {
@@ -488,7 +488,7 @@ impl Client {
         self.call_typed_blocking("ListMonitoredObjects", &request)
     }
 
-    /// List monitored objects of instance.
+    /// List monitored objects of an instance's second dimension (nodes, proxies).
     ///
     /// `GET /v2/{project_id}/dims/monitored-objects/{instance_id}` (ListMonitoredObjectsOfInstance, v2).
     pub async fn list_monitored_objects_of_instance(&self, request: ListMonitoredObjectsOfInstanceRequest) -> Result<ListMonitoredObjectsOfInstanceResponse> {
@@ -500,7 +500,7 @@ impl Client {
         self.call_typed_blocking("ListMonitoredObjectsOfInstance", &request)
     }
 
-    /// List flavors.
+    /// List instance flavors and their prices/specs.
     ///
     /// `GET /v2/{project_id}/flavors` (ListFlavors, v2).
     pub async fn list_flavors(&self, request: ListFlavorsRequest) -> Result<ListFlavorsResponse> {
@@ -512,7 +512,7 @@ impl Client {
         self.call_typed_blocking("ListFlavors", &request)
     }
 
-    /// List group replication info.
+    /// List an instance's shards and their replicas.
     ///
     /// `GET /v2/{project_id}/instance/{instance_id}/groups` (ListGroupReplicationInfo, v2).
     pub async fn list_group_replication_info(&self, request: ListGroupReplicationInfoRequest) -> Result<ListGroupReplicationInfoResponse> {
@@ -524,7 +524,7 @@ impl Client {
         self.call_typed_blocking("ListGroupReplicationInfo", &request)
     }
 
-    /// Show replication states.
+    /// Get the replication state of a shard's nodes.
     ///
     /// `GET /v2/{project_id}/instance/{instance_id}/groups/{group_id}/group-nodes-state` (ShowReplicationStates, v2).
     pub async fn show_replication_states(&self, request: ShowReplicationStatesRequest) -> Result<ShowReplicationStatesResponse> {
@@ -536,7 +536,7 @@ impl Client {
         self.call_typed_blocking("ShowReplicationStates", &request)
     }
 
-    /// Create replication (out-of-date API).
+    /// Add replicas to an instance's shard (out-of-date API).
     ///
     /// `POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications` (CreateReplication, v2).
     #[deprecated(note = "out-of-date v1.0 API; use ResizeInstance")]
@@ -550,7 +550,7 @@ impl Client {
         self.call_typed_blocking("CreateReplication", &request)
     }
 
-    /// Execute cluster switchover.
+    /// Promote a replica to master in a cluster shard.
     ///
     /// `POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications/{node_id}/async-switchover` (ExecuteClusterSwitchover, v2).
     pub async fn execute_cluster_switchover(&self, request: ExecuteClusterSwitchoverRequest) -> Result<ExecuteClusterSwitchoverResponse> {
@@ -562,7 +562,7 @@ impl Client {
         self.call_typed_blocking("ExecuteClusterSwitchover", &request)
     }
 
-    /// Show ip whitelist.
+    /// Get an instance's IP whitelist groups.
     ///
     /// `GET /v2/{project_id}/instance/{instance_id}/whitelist` (ShowIpWhitelist, v2).
     pub async fn show_ip_whitelist(&self, request: ShowIpWhitelistRequest) -> Result<ShowIpWhitelistResponse> {
@@ -574,7 +574,7 @@ impl Client {
         self.call_typed_blocking("ShowIpWhitelist", &request)
     }
 
-    /// Update ip whitelist.
+    /// Set an instance's IP whitelist groups.
     ///
     /// `PUT /v2/{project_id}/instance/{instance_id}/whitelist` (UpdateIpWhitelist, v2).
     pub async fn update_ip_whitelist(&self, request: UpdateIpWhitelistRequest) -> Result<UpdateIpWhitelistResponse> {
@@ -586,7 +586,7 @@ impl Client {
         self.call_typed_blocking("UpdateIpWhitelist", &request)
     }
 
-    /// Update ip whitelist async.
+    /// Set an instance's IP whitelist groups, finished in the background.
     ///
     /// `PUT /v2/{project_id}/instance/{instance_id}/whitelist-async` (UpdateIpWhitelistAsync, v2).
     pub async fn update_ip_whitelist_async(&self, request: UpdateIpWhitelistAsyncRequest) -> Result<UpdateIpWhitelistAsyncResponse> {
@@ -598,7 +598,7 @@ impl Client {
         self.call_typed_blocking("UpdateIpWhitelistAsync", &request)
     }
 
-    /// List instances.
+    /// List instances, filtered and paged.
     ///
     /// `GET /v2/{project_id}/instances` (ListInstances, v2).
     pub async fn list_instances(&self, request: ListInstancesRequest) -> Result<ListInstancesResponse> {
@@ -610,7 +610,7 @@ impl Client {
         self.call_typed_blocking("ListInstances", &request)
     }
 
-    /// Create instance.
+    /// Create an instance (pay-per-use).
     ///
     /// `POST /v2/{project_id}/instances` (CreateInstance, v2).
     pub async fn create_instance(&self, request: CreateInstanceRequest) -> Result<CreateInstanceResponse> {
@@ -622,7 +622,7 @@ impl Client {
         self.call_typed_blocking("CreateInstance", &request)
     }
 
-    /// Batch delete instances.
+    /// Delete several instances, or all that failed to be created.
     ///
     /// `DELETE /v2/{project_id}/instances` (BatchDeleteInstances, v2).
     pub async fn batch_delete_instances(&self, request: BatchDeleteInstancesRequest) -> Result<BatchDeleteInstancesResponse> {
@@ -634,7 +634,7 @@ impl Client {
         self.call_typed_blocking("BatchDeleteInstances", &request)
     }
 
-    /// Batch show nodes information.
+    /// List the nodes of many instances at once.
     ///
     /// `GET /v2/{project_id}/instances-logical-nodes` (BatchShowNodesInformation, v2).
     pub async fn batch_show_nodes_information(&self, request: BatchShowNodesInformationRequest) -> Result<BatchShowNodesInformationResponse> {
@@ -646,7 +646,7 @@ impl Client {
         self.call_typed_blocking("BatchShowNodesInformation", &request)
     }
 
-    /// Export instances task.
+    /// Start exporting the instance list to a spreadsheet.
     ///
     /// `POST /v2/{project_id}/instances/export` (ExportInstancesTask, v2).
     pub async fn export_instances_task(&self, request: ExportInstancesTaskRequest) -> Result<ExportInstancesTaskResponse> {
@@ -658,7 +658,7 @@ impl Client {
         self.call_typed_blocking("ExportInstancesTask", &request)
     }
 
-    /// Export excel job.
+    /// Get the state and link of an instance-list export.
     ///
     /// `GET /v2/{project_id}/instances/export-job` (ExportExcelJob, v2).
     pub async fn export_excel_job(&self, request: ExportExcelJobRequest) -> Result<ExportExcelJobResponse> {
@@ -670,7 +670,7 @@ impl Client {
         self.call_typed_blocking("ExportExcelJob", &request)
     }
 
-    /// List statistics of running instances.
+    /// Get usage statistics of every running instance.
     ///
     /// `GET /v2/{project_id}/instances/statistic` (ListStatisticsOfRunningInstances, v2).
     pub async fn list_statistics_of_running_instances(&self, request: ListStatisticsOfRunningInstancesRequest) -> Result<ListStatisticsOfRunningInstancesResponse> {
@@ -682,7 +682,7 @@ impl Client {
         self.call_typed_blocking("ListStatisticsOfRunningInstances", &request)
     }
 
-    /// List number of instances in different status.
+    /// Count instances per status.
     ///
     /// `GET /v2/{project_id}/instances/status` (ListNumberOfInstancesInDifferentStatus, v2).
     pub async fn list_number_of_instances_in_different_status(&self, request: ListNumberOfInstancesInDifferentStatusRequest) -> Result<ListNumberOfInstancesInDifferentStatusResponse> {
@@ -694,7 +694,7 @@ impl Client {
         self.call_typed_blocking("ListNumberOfInstancesInDifferentStatus", &request)
     }
 
-    /// Restart or flush instances.
+    /// Restart instances or clear their data.
     ///
     /// `PUT /v2/{project_id}/instances/status` (RestartOrFlushInstances, v2).
     pub async fn restart_or_flush_instances(&self, request: RestartOrFlushInstancesRequest) -> Result<RestartOrFlushInstancesResponse> {
@@ -706,7 +706,7 @@ impl Client {
         self.call_typed_blocking("RestartOrFlushInstances", &request)
     }
 
-    /// Show instance.
+    /// Get one instance's details and status.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}` (ShowInstance, v2).
     pub async fn show_instance(&self, request: ShowInstanceRequest) -> Result<ShowInstanceResponse> {
@@ -718,7 +718,7 @@ impl Client {
         self.call_typed_blocking("ShowInstance", &request)
     }
 
-    /// Update instance.
+    /// Change an instance's name, description, port, backup policy and similar settings.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}` (UpdateInstance, v2).
     pub async fn update_instance(&self, request: UpdateInstanceRequest) -> Result<UpdateInstanceResponse> {
@@ -730,7 +730,7 @@ impl Client {
         self.call_typed_blocking("UpdateInstance", &request)
     }
 
-    /// Delete single instance.
+    /// Delete one instance.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}` (DeleteSingleInstance, v2).
     pub async fn delete_single_instance(&self, request: DeleteSingleInstanceRequest) -> Result<DeleteSingleInstanceResponse> {
@@ -742,7 +742,7 @@ impl Client {
         self.call_typed_blocking("DeleteSingleInstance", &request)
     }
 
-    /// List acl accounts.
+    /// List an instance's ACL accounts.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/accounts` (ListAclAccounts, v2).
     pub async fn list_acl_accounts(&self, request: ListAclAccountsRequest) -> Result<ListAclAccountsResponse> {
@@ -754,7 +754,7 @@ impl Client {
         self.call_typed_blocking("ListAclAccounts", &request)
     }
 
-    /// Create acl account.
+    /// Create an ACL account on an instance.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/accounts` (CreateAclAccount, v2).
     pub async fn create_acl_account(&self, request: CreateAclAccountRequest) -> Result<CreateAclAccountResponse> {
@@ -766,7 +766,7 @@ impl Client {
         self.call_typed_blocking("CreateAclAccount", &request)
     }
 
-    /// Update acl account remark.
+    /// Change an ACL account's description.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}` (UpdateAclAccountRemark, v2).
     pub async fn update_acl_account_remark(&self, request: UpdateAclAccountRemarkRequest) -> Result<UpdateAclAccountRemarkResponse> {
@@ -778,7 +778,7 @@ impl Client {
         self.call_typed_blocking("UpdateAclAccountRemark", &request)
     }
 
-    /// Delete acl account.
+    /// Delete an ACL account.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/accounts/{account_id}` (DeleteAclAccount, v2).
     pub async fn delete_acl_account(&self, request: DeleteAclAccountRequest) -> Result<DeleteAclAccountResponse> {
@@ -790,7 +790,7 @@ impl Client {
         self.call_typed_blocking("DeleteAclAccount", &request)
     }
 
-    /// Update acl account pass word.
+    /// Change an ACL account's password (old password needed).
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/modify` (UpdateAclAccountPassWord, v2).
     pub async fn update_acl_account_pass_word(&self, request: UpdateAclAccountPassWordRequest) -> Result<UpdateAclAccountPassWordResponse> {
@@ -802,7 +802,7 @@ impl Client {
         self.call_typed_blocking("UpdateAclAccountPassWord", &request)
     }
 
-    /// Reset acl account pass word.
+    /// Set a new password for an ACL account.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/reset` (ResetAclAccountPassWord, v2).
     pub async fn reset_acl_account_pass_word(&self, request: ResetAclAccountPassWordRequest) -> Result<ResetAclAccountPassWordResponse> {
@@ -814,7 +814,7 @@ impl Client {
         self.call_typed_blocking("ResetAclAccountPassWord", &request)
     }
 
-    /// Update acl account.
+    /// Change an ACL account's role (read or write).
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/role` (UpdateAclAccount, v2).
     pub async fn update_acl_account(&self, request: UpdateAclAccountRequest) -> Result<UpdateAclAccountResponse> {
@@ -826,7 +826,7 @@ impl Client {
         self.call_typed_blocking("UpdateAclAccount", &request)
     }
 
-    /// Update instance config.
+    /// Change configuration parameters, applied in the background.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/async-configs` (UpdateInstanceConfig, v2).
     pub async fn update_instance_config(&self, request: UpdateInstanceConfigRequest) -> Result<UpdateInstanceConfigResponse> {
@@ -838,7 +838,7 @@ impl Client {
         self.call_typed_blocking("UpdateInstanceConfig", &request)
     }
 
-    /// Change master standby async.
+    /// Swap master and standby nodes in the background.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/async-swap` (ChangeMasterStandbyAsync, v2).
     pub async fn change_master_standby_async(&self, request: ChangeMasterStandbyAsyncRequest) -> Result<ChangeMasterStandbyAsyncResponse> {
@@ -850,7 +850,7 @@ impl Client {
         self.call_typed_blocking("ChangeMasterStandbyAsync", &request)
     }
 
-    /// Show expire key scan info.
+    /// List expired-key scan records.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/auto-expire/histories` (ShowExpireKeyScanInfo, v2).
     pub async fn show_expire_key_scan_info(&self, request: ShowExpireKeyScanInfoRequest) -> Result<ShowExpireKeyScanInfoResponse> {
@@ -862,7 +862,7 @@ impl Client {
         self.call_typed_blocking("ShowExpireKeyScanInfo", &request)
     }
 
-    /// Scan expire key.
+    /// Scan for expired keys now.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/auto-expire/scan` (ScanExpireKey, v2).
     pub async fn scan_expire_key(&self, request: ScanExpireKeyRequest) -> Result<ScanExpireKeyResponse> {
@@ -874,7 +874,7 @@ impl Client {
         self.call_typed_blocking("ScanExpireKey", &request)
     }
 
-    /// Show instance bandwidth auto scaling policy.
+    /// Get an instance's bandwidth auto-scaling policy.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (ShowInstanceBandwidthAutoScalingPolicy, v2).
     pub async fn show_instance_bandwidth_auto_scaling_policy(&self, request: ShowInstanceBandwidthAutoScalingPolicyRequest) -> Result<ShowInstanceBandwidthAutoScalingPolicyResponse> {
@@ -886,7 +886,7 @@ impl Client {
         self.call_typed_blocking("ShowInstanceBandwidthAutoScalingPolicy", &request)
     }
 
-    /// Update instance bandwidth auto scaling policy.
+    /// Set an instance's bandwidth auto-scaling policy.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (UpdateInstanceBandwidthAutoScalingPolicy, v2).
     pub async fn update_instance_bandwidth_auto_scaling_policy(&self, request: UpdateInstanceBandwidthAutoScalingPolicyRequest) -> Result<UpdateInstanceBandwidthAutoScalingPolicyResponse> {
@@ -898,7 +898,7 @@ impl Client {
         self.call_typed_blocking("UpdateInstanceBandwidthAutoScalingPolicy", &request)
     }
 
-    /// Delete instance bandwidth auto scaling policy.
+    /// Remove an instance's bandwidth auto-scaling policy.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (DeleteInstanceBandwidthAutoScalingPolicy, v2).
     pub async fn delete_instance_bandwidth_auto_scaling_policy(&self, request: DeleteInstanceBandwidthAutoScalingPolicyRequest) -> Result<DeleteInstanceBandwidthAutoScalingPolicyResponse> {
@@ -910,7 +910,7 @@ impl Client {
         self.call_typed_blocking("DeleteInstanceBandwidthAutoScalingPolicy", &request)
     }
 
-    /// Migrate az.
+    /// Move instance nodes to other availability zones.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/available-zones` (MigrateAz, v2).
     pub async fn migrate_az(&self, request: MigrateAzRequest) -> Result<MigrateAzResponse> {
@@ -922,7 +922,7 @@ impl Client {
         self.call_typed_blocking("MigrateAz", &request)
     }
 
-    /// List backup records.
+    /// List an instance's backups.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/backups` (ListBackupRecords, v2).
     pub async fn list_backup_records(&self, request: ListBackupRecordsRequest) -> Result<ListBackupRecordsResponse> {
@@ -934,7 +934,7 @@ impl Client {
         self.call_typed_blocking("ListBackupRecords", &request)
     }
 
-    /// Copy instance.
+    /// Back up an instance now.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/backups` (CopyInstance, v2).
     pub async fn copy_instance(&self, request: CopyInstanceRequest) -> Result<CopyInstanceResponse> {
@@ -946,7 +946,7 @@ impl Client {
         self.call_typed_blocking("CopyInstance", &request)
     }
 
-    /// Delete backup file.
+    /// Delete one backup.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/backups/{backup_id}` (DeleteBackupFile, v2).
     pub async fn delete_backup_file(&self, request: DeleteBackupFileRequest) -> Result<DeleteBackupFileResponse> {
@@ -958,7 +958,7 @@ impl Client {
         self.call_typed_blocking("DeleteBackupFile", &request)
     }
 
-    /// List backup file links.
+    /// Get download links for a backup's files.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links` (ListBackupFileLinks, v2).
     pub async fn list_backup_file_links(&self, request: ListBackupFileLinksRequest) -> Result<ListBackupFileLinksResponse> {
@@ -970,7 +970,7 @@ impl Client {
         self.call_typed_blocking("ListBackupFileLinks", &request)
     }
 
-    /// Update instance bandwidth.
+    /// Change an instance's bandwidth.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/bandwidth` (UpdateInstanceBandwidth, v2).
     pub async fn update_instance_bandwidth(&self, request: UpdateInstanceBandwidthRequest) -> Result<UpdateInstanceBandwidthResponse> {
@@ -982,7 +982,7 @@ impl Client {
         self.call_typed_blocking("UpdateInstanceBandwidth", &request)
     }
 
-    /// Show bandwidths.
+    /// Get the bandwidth of an instance's shards.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/bandwidths` (ShowBandwidths, v2).
     pub async fn show_bandwidths(&self, request: ShowBandwidthsRequest) -> Result<ShowBandwidthsResponse> {
@@ -994,7 +994,7 @@ impl Client {
         self.call_typed_blocking("ShowBandwidths", &request)
     }
 
-    /// Update bandwidth.
+    /// Change the bandwidth of an instance's shards.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/bandwidths` (UpdateBandwidth, v2).
     pub async fn update_bandwidth(&self, request: UpdateBandwidthRequest) -> Result<UpdateBandwidthResponse> {
@@ -1006,7 +1006,7 @@ impl Client {
         self.call_typed_blocking("UpdateBandwidth", &request)
     }
 
-    /// Create bigkey scan task.
+    /// Start a big key analysis.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/bigkey-task` (CreateBigkeyScanTask, v2).
     pub async fn create_bigkey_scan_task(&self, request: CreateBigkeyScanTaskRequest) -> Result<CreateBigkeyScanTaskResponse> {
@@ -1018,7 +1018,7 @@ impl Client {
         self.call_typed_blocking("CreateBigkeyScanTask", &request)
     }
 
-    /// Show bigkey scan task details.
+    /// Get a big key analysis and the big keys it found.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}` (ShowBigkeyScanTaskDetails, v2).
     pub async fn show_bigkey_scan_task_details(&self, request: ShowBigkeyScanTaskDetailsRequest) -> Result<ShowBigkeyScanTaskDetailsResponse> {
@@ -1030,7 +1030,7 @@ impl Client {
         self.call_typed_blocking("ShowBigkeyScanTaskDetails", &request)
     }
 
-    /// Delete bigkey scan task.
+    /// Delete a big key analysis record.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}` (DeleteBigkeyScanTask, v2).
     pub async fn delete_bigkey_scan_task(&self, request: DeleteBigkeyScanTaskRequest) -> Result<DeleteBigkeyScanTaskResponse> {
@@ -1042,7 +1042,7 @@ impl Client {
         self.call_typed_blocking("DeleteBigkeyScanTask", &request)
     }
 
-    /// List bigkey scan tasks.
+    /// List big key analyses.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/bigkey-tasks` (ListBigkeyScanTasks, v2).
     pub async fn list_bigkey_scan_tasks(&self, request: ListBigkeyScanTasksRequest) -> Result<ListBigkeyScanTasksResponse> {
@@ -1054,7 +1054,7 @@ impl Client {
         self.call_typed_blocking("ListBigkeyScanTasks", &request)
     }
 
-    /// Show bigkey autoscan config.
+    /// Get the automatic big key analysis settings.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/bigkey/autoscan` (ShowBigkeyAutoscanConfig, v2).
     pub async fn show_bigkey_autoscan_config(&self, request: ShowBigkeyAutoscanConfigRequest) -> Result<ShowBigkeyAutoscanConfigResponse> {
@@ -1066,7 +1066,7 @@ impl Client {
         self.call_typed_blocking("ShowBigkeyAutoscanConfig", &request)
     }
 
-    /// Update bigkey autoscan config.
+    /// Set the automatic big key analysis settings.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/bigkey/autoscan` (UpdateBigkeyAutoscanConfig, v2).
     pub async fn update_bigkey_autoscan_config(&self, request: UpdateBigkeyAutoscanConfigRequest) -> Result<UpdateBigkeyAutoscanConfigResponse> {
@@ -1078,7 +1078,7 @@ impl Client {
         self.call_typed_blocking("UpdateBigkeyAutoscanConfig", &request)
     }
 
-    /// List clients.
+    /// Page through the client sessions found by a session scan.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/clients` (ListClients, v2).
     pub async fn list_clients(&self, request: ListClientsRequest) -> Result<ListClientsResponse> {
@@ -1090,7 +1090,7 @@ impl Client {
         self.call_typed_blocking("ListClients", &request)
     }
 
-    /// Scan clients.
+    /// Start scanning a node's client sessions.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/clients` (ScanClients, v2).
     pub async fn scan_clients(&self, request: ScanClientsRequest) -> Result<ScanClientsResponse> {
@@ -1102,7 +1102,7 @@ impl Client {
         self.call_typed_blocking("ScanClients", &request)
     }
 
-    /// Hang up clients.
+    /// Kill the given client sessions.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/clients/kill` (HangUpClients, v2).
     pub async fn hang_up_clients(&self, request: HangUpClientsRequest) -> Result<HangUpClientsResponse> {
@@ -1114,7 +1114,7 @@ impl Client {
         self.call_typed_blocking("HangUpClients", &request)
     }
 
-    /// Hang up kill all clients.
+    /// Kill every client session of a node or instance.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/clients/kill-all` (HangUpKillAllClients, v2).
     pub async fn hang_up_kill_all_clients(&self, request: HangUpKillAllClientsRequest) -> Result<HangUpKillAllClientsResponse> {
@@ -1126,7 +1126,7 @@ impl Client {
         self.call_typed_blocking("HangUpKillAllClients", &request)
     }
 
-    /// List config histories.
+    /// List configuration change records.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/config-histories` (ListConfigHistories, v2).
     pub async fn list_config_histories(&self, request: ListConfigHistoriesRequest) -> Result<ListConfigHistoriesResponse> {
@@ -1138,7 +1138,7 @@ impl Client {
         self.call_typed_blocking("ListConfigHistories", &request)
     }
 
-    /// Show config history detail.
+    /// Get one configuration change record.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/config-histories/{history_id}` (ShowConfigHistoryDetail, v2).
     pub async fn show_config_history_detail(&self, request: ShowConfigHistoryDetailRequest) -> Result<ShowConfigHistoryDetailResponse> {
@@ -1150,7 +1150,7 @@ impl Client {
         self.call_typed_blocking("ShowConfigHistoryDetail", &request)
     }
 
-    /// List configurations.
+    /// Get an instance's configuration parameters.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/configs` (ListConfigurations, v2).
     pub async fn list_configurations(&self, request: ListConfigurationsRequest) -> Result<ListConfigurationsResponse> {
@@ -1162,7 +1162,7 @@ impl Client {
         self.call_typed_blocking("ListConfigurations", &request)
     }
 
-    /// Update configurations.
+    /// Change an instance's configuration parameters.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/configs` (UpdateConfigurations, v2).
     pub async fn update_configurations(&self, request: UpdateConfigurationsRequest) -> Result<UpdateConfigurationsResponse> {
@@ -1174,7 +1174,7 @@ impl Client {
         self.call_typed_blocking("UpdateConfigurations", &request)
     }
 
-    /// Validate deletable replica.
+    /// List replicas that may be deleted.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/deletable-replication` (ValidateDeletableReplica, v2).
     pub async fn validate_deletable_replica(&self, request: ValidateDeletableReplicaRequest) -> Result<ValidateDeletableReplicaResponse> {
@@ -1186,7 +1186,7 @@ impl Client {
         self.call_typed_blocking("ValidateDeletableReplica", &request)
     }
 
-    /// List diagnosis tasks.
+    /// List diagnosis reports.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/diagnosis` (ListDiagnosisTasks, v2).
     pub async fn list_diagnosis_tasks(&self, request: ListDiagnosisTasksRequest) -> Result<ListDiagnosisTasksResponse> {
@@ -1198,7 +1198,7 @@ impl Client {
         self.call_typed_blocking("ListDiagnosisTasks", &request)
     }
 
-    /// Create diagnosis task.
+    /// Start diagnosing an instance over a time range.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/diagnosis` (CreateDiagnosisTask, v2).
     pub async fn create_diagnosis_task(&self, request: CreateDiagnosisTaskRequest) -> Result<CreateDiagnosisTaskResponse> {
@@ -1210,7 +1210,7 @@ impl Client {
         self.call_typed_blocking("CreateDiagnosisTask", &request)
     }
 
-    /// Delete diagnosis task.
+    /// Delete diagnosis reports.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/diagnosis` (DeleteDiagnosisTask, v2).
     pub async fn delete_diagnosis_task(&self, request: DeleteDiagnosisTaskRequest) -> Result<DeleteDiagnosisTaskResponse> {
@@ -1222,7 +1222,7 @@ impl Client {
         self.call_typed_blocking("DeleteDiagnosisTask", &request)
     }
 
-    /// Delete replication (out-of-date API).
+    /// Delete a replica from a shard (out-of-date API).
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}` (DeleteReplication, v2).
     #[deprecated(note = "out-of-date v1.0 API; use ResizeInstance")]
@@ -1236,7 +1236,7 @@ impl Client {
         self.call_typed_blocking("DeleteReplication", &request)
     }
 
-    /// Delete ip from domain name.
+    /// Take a replica's IP out of the read-only domain name.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/remove-ip` (DeleteIpFromDomainName, v2).
     pub async fn delete_ip_from_domain_name(&self, request: DeleteIpFromDomainNameRequest) -> Result<DeleteIpFromDomainNameResponse> {
@@ -1248,7 +1248,7 @@ impl Client {
         self.call_typed_blocking("DeleteIpFromDomainName", &request)
     }
 
-    /// Update slave priority.
+    /// Set a replica's priority for failover.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/slave-priority` (UpdateSlavePriority, v2).
     pub async fn update_slave_priority(&self, request: UpdateSlavePriorityRequest) -> Result<UpdateSlavePriorityResponse> {
@@ -1260,7 +1260,7 @@ impl Client {
         self.call_typed_blocking("UpdateSlavePriority", &request)
     }
 
-    /// Create hotkey scan task.
+    /// Start a hot key analysis.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/hotkey-task` (CreateHotkeyScanTask, v2).
     pub async fn create_hotkey_scan_task(&self, request: CreateHotkeyScanTaskRequest) -> Result<CreateHotkeyScanTaskResponse> {
@@ -1272,7 +1272,7 @@ impl Client {
         self.call_typed_blocking("CreateHotkeyScanTask", &request)
     }
 
-    /// Show hotkey task details.
+    /// Get a hot key analysis and the hot keys it found.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}` (ShowHotkeyTaskDetails, v2).
     pub async fn show_hotkey_task_details(&self, request: ShowHotkeyTaskDetailsRequest) -> Result<ShowHotkeyTaskDetailsResponse> {
@@ -1284,7 +1284,7 @@ impl Client {
         self.call_typed_blocking("ShowHotkeyTaskDetails", &request)
     }
 
-    /// Delete hotkey scan task.
+    /// Delete a hot key analysis record.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}` (DeleteHotkeyScanTask, v2).
     pub async fn delete_hotkey_scan_task(&self, request: DeleteHotkeyScanTaskRequest) -> Result<DeleteHotkeyScanTaskResponse> {
@@ -1296,7 +1296,7 @@ impl Client {
         self.call_typed_blocking("DeleteHotkeyScanTask", &request)
     }
 
-    /// List hot key scan tasks.
+    /// List hot key analyses.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/hotkey-tasks` (ListHotKeyScanTasks, v2).
     pub async fn list_hot_key_scan_tasks(&self, request: ListHotKeyScanTasksRequest) -> Result<ListHotKeyScanTasksResponse> {
@@ -1308,7 +1308,7 @@ impl Client {
         self.call_typed_blocking("ListHotKeyScanTasks", &request)
     }
 
-    /// Show hotkey autoscan config.
+    /// Get the automatic hot key analysis settings.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/hotkey/autoscan` (ShowHotkeyAutoscanConfig, v2).
     pub async fn show_hotkey_autoscan_config(&self, request: ShowHotkeyAutoscanConfigRequest) -> Result<ShowHotkeyAutoscanConfigResponse> {
@@ -1320,7 +1320,7 @@ impl Client {
         self.call_typed_blocking("ShowHotkeyAutoscanConfig", &request)
     }
 
-    /// Update hotkey auto scan config.
+    /// Set the automatic hot key analysis settings.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/hotkey/autoscan` (UpdateHotkeyAutoScanConfig, v2).
     pub async fn update_hotkey_auto_scan_config(&self, request: UpdateHotkeyAutoScanConfigRequest) -> Result<UpdateHotkeyAutoScanConfigResponse> {
@@ -1332,7 +1332,7 @@ impl Client {
         self.call_typed_blocking("UpdateHotkeyAutoScanConfig", &request)
     }
 
-    /// Download hot key.
+    /// Export the result of a hot key analysis.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/hotkey/{task_id}/export` (DownloadHotKey, v2).
     pub async fn download_hot_key(&self, request: DownloadHotKeyRequest) -> Result<DownloadHotKeyResponse> {
@@ -1344,7 +1344,7 @@ impl Client {
         self.call_typed_blocking("DownloadHotKey", &request)
     }
 
-    /// Show nodes information.
+    /// List an instance's nodes.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/logical-nodes` (ShowNodesInformation, v2).
     pub async fn show_nodes_information(&self, request: ShowNodesInformationRequest) -> Result<ShowNodesInformationResponse> {
@@ -1356,7 +1356,7 @@ impl Client {
         self.call_typed_blocking("ShowNodesInformation", &request)
     }
 
-    /// Upgrade instance minor version.
+    /// Upgrade an instance to the latest minor version.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/minor-version/upgrade` (UpgradeInstanceMinorVersion, v2).
     pub async fn upgrade_instance_minor_version(&self, request: UpgradeInstanceMinorVersionRequest) -> Result<UpgradeInstanceMinorVersionResponse> {
@@ -1368,7 +1368,7 @@ impl Client {
         self.call_typed_blocking("UpgradeInstanceMinorVersion", &request)
     }
 
-    /// Show instance topology.
+    /// Get an instance's node topology.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/nodes` (ShowInstanceTopology, v2).
     pub async fn show_instance_topology(&self, request: ShowInstanceTopologyRequest) -> Result<ShowInstanceTopologyResponse> {
@@ -1380,7 +1380,7 @@ impl Client {
         self.call_typed_blocking("ShowInstanceTopology", &request)
     }
 
-    /// Change nodes start stop status.
+    /// Start or stop instance nodes.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/nodes/status` (ChangeNodesStartStopStatus, v2).
     pub async fn change_nodes_start_stop_status(&self, request: ChangeNodesStartStopStatusRequest) -> Result<ChangeNodesStartStopStatusResponse> {
@@ -1392,7 +1392,7 @@ impl Client {
         self.call_typed_blocking("ChangeNodesStartStopStatus", &request)
     }
 
-    /// List offline key analysis task.
+    /// List offline key analyses of an instance.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis` (ListOfflineKeyAnalysisTask, v2).
     pub async fn list_offline_key_analysis_task(&self, request: ListOfflineKeyAnalysisTaskRequest) -> Result<ListOfflineKeyAnalysisTaskResponse> {
@@ -1404,7 +1404,7 @@ impl Client {
         self.call_typed_blocking("ListOfflineKeyAnalysisTask", &request)
     }
 
-    /// Create offline key analysis.
+    /// Start an offline key analysis of a node's backup.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/offline/key-analysis` (CreateOfflineKeyAnalysis, v2).
     pub async fn create_offline_key_analysis(&self, request: CreateOfflineKeyAnalysisRequest) -> Result<CreateOfflineKeyAnalysisResponse> {
@@ -1416,7 +1416,7 @@ impl Client {
         self.call_typed_blocking("CreateOfflineKeyAnalysis", &request)
     }
 
-    /// Show offline key analysis task.
+    /// Get an offline key analysis report (big keys, prefixes, per-type totals).
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}` (ShowOfflineKeyAnalysisTask, v2).
     pub async fn show_offline_key_analysis_task(&self, request: ShowOfflineKeyAnalysisTaskRequest) -> Result<ShowOfflineKeyAnalysisTaskResponse> {
@@ -1428,7 +1428,7 @@ impl Client {
         self.call_typed_blocking("ShowOfflineKeyAnalysisTask", &request)
     }
 
-    /// Delete offline key analysis task.
+    /// Delete an offline key analysis.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}` (DeleteOfflineKeyAnalysisTask, v2).
     pub async fn delete_offline_key_analysis_task(&self, request: DeleteOfflineKeyAnalysisTaskRequest) -> Result<DeleteOfflineKeyAnalysisTaskResponse> {
@@ -1440,7 +1440,7 @@ impl Client {
         self.call_typed_blocking("DeleteOfflineKeyAnalysisTask", &request)
     }
 
-    /// List instance operations.
+    /// Check whether an instance's specifications can be changed.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/operations` (ListInstanceOperations, v2).
     pub async fn list_instance_operations(&self, request: ListInstanceOperationsRequest) -> Result<ListInstanceOperationsResponse> {
@@ -1452,7 +1452,7 @@ impl Client {
         self.call_typed_blocking("ListInstanceOperations", &request)
     }
 
-    /// Update password.
+    /// Change an instance's password (old password needed).
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/password` (UpdatePassword, v2).
     pub async fn update_password(&self, request: UpdatePasswordRequest) -> Result<UpdatePasswordResponse> {
@@ -1464,7 +1464,7 @@ impl Client {
         self.call_typed_blocking("UpdatePassword", &request)
     }
 
-    /// Reset password.
+    /// Set a new instance password.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/password/reset` (ResetPassword, v2).
     pub async fn reset_password(&self, request: ResetPasswordRequest) -> Result<ResetPasswordResponse> {
@@ -1476,7 +1476,7 @@ impl Client {
         self.call_typed_blocking("ResetPassword", &request)
     }
 
-    /// Update public ip.
+    /// Bind or change an instance's public IP.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/public-ip` (UpdatePublicIp, v2).
     pub async fn update_public_ip(&self, request: UpdatePublicIpRequest) -> Result<UpdatePublicIpResponse> {
@@ -1488,7 +1488,7 @@ impl Client {
         self.call_typed_blocking("UpdatePublicIp", &request)
     }
 
-    /// Delete public ip.
+    /// Unbind the public IP from an instance.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/public-ip` (DeletePublicIp, v2).
     pub async fn delete_public_ip(&self, request: DeletePublicIpRequest) -> Result<DeletePublicIpResponse> {
@@ -1500,7 +1500,7 @@ impl Client {
         self.call_typed_blocking("DeletePublicIp", &request)
     }
 
-    /// List redislog.
+    /// List collected Redis run logs.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/redislog` (ListRedislog, v2).
     pub async fn list_redislog(&self, request: ListRedislogRequest) -> Result<ListRedislogResponse> {
@@ -1512,7 +1512,7 @@ impl Client {
         self.call_typed_blocking("ListRedislog", &request)
     }
 
-    /// Create redislog.
+    /// Collect Redis run logs.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/redislog` (CreateRedislog, v2).
     pub async fn create_redislog(&self, request: CreateRedislogRequest) -> Result<CreateRedislogResponse> {
@@ -1524,7 +1524,7 @@ impl Client {
         self.call_typed_blocking("CreateRedislog", &request)
     }
 
-    /// Create redislog download link.
+    /// Get a download link for a collected run log.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/redislog/{id}/links` (CreateRedislogDownloadLink, v2).
     pub async fn create_redislog_download_link(&self, request: CreateRedislogDownloadLinkRequest) -> Result<CreateRedislogDownloadLinkResponse> {
@@ -1536,7 +1536,7 @@ impl Client {
         self.call_typed_blocking("CreateRedislogDownloadLink", &request)
     }
 
-    /// Resize instance.
+    /// Change an instance's specification, capacity or replicas.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/resize` (ResizeInstance, v2).
     pub async fn resize_instance(&self, request: ResizeInstanceRequest) -> Result<ResizeInstanceResponse> {
@@ -1548,7 +1548,7 @@ impl Client {
         self.call_typed_blocking("ResizeInstance", &request)
     }
 
-    /// Start instance resize check job.
+    /// Run a pre-check before changing specifications.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/resize/check-job` (StartInstanceResizeCheckJob, v2).
     pub async fn start_instance_resize_check_job(&self, request: StartInstanceResizeCheckJobRequest) -> Result<StartInstanceResizeCheckJobResponse> {
@@ -1560,7 +1560,7 @@ impl Client {
         self.call_typed_blocking("StartInstanceResizeCheckJob", &request)
     }
 
-    /// List restore records.
+    /// List an instance's restorations.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/restores` (ListRestoreRecords, v2).
     pub async fn list_restore_records(&self, request: ListRestoreRecordsRequest) -> Result<ListRestoreRecordsResponse> {
@@ -1572,7 +1572,7 @@ impl Client {
         self.call_typed_blocking("ListRestoreRecords", &request)
     }
 
-    /// Restore instance.
+    /// Restore an instance from a backup.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/restores` (RestoreInstance, v2).
     pub async fn restore_instance(&self, request: RestoreInstanceRequest) -> Result<RestoreInstanceResponse> {
@@ -1584,7 +1584,7 @@ impl Client {
         self.call_typed_blocking("RestoreInstance", &request)
     }
 
-    /// Create auto expire scan task.
+    /// Start an expired-key scan.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/scan-expire-keys-task` (CreateAutoExpireScanTask, v2).
     pub async fn create_auto_expire_scan_task(&self, request: CreateAutoExpireScanTaskRequest) -> Result<CreateAutoExpireScanTaskResponse> {
@@ -1596,7 +1596,7 @@ impl Client {
         self.call_typed_blocking("CreateAutoExpireScanTask", &request)
     }
 
-    /// Show expire auto scan config.
+    /// Get the automatic expired-key scan settings.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config` (ShowExpireAutoScanConfig, v2).
     pub async fn show_expire_auto_scan_config(&self, request: ShowExpireAutoScanConfigRequest) -> Result<ShowExpireAutoScanConfigResponse> {
@@ -1608,7 +1608,7 @@ impl Client {
         self.call_typed_blocking("ShowExpireAutoScanConfig", &request)
     }
 
-    /// Update expire auto scan config.
+    /// Set the automatic expired-key scan settings.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config` (UpdateExpireAutoScanConfig, v2).
     pub async fn update_expire_auto_scan_config(&self, request: UpdateExpireAutoScanConfigRequest) -> Result<UpdateExpireAutoScanConfigResponse> {
@@ -1620,7 +1620,7 @@ impl Client {
         self.call_typed_blocking("UpdateExpireAutoScanConfig", &request)
     }
 
-    /// List slowlog.
+    /// List slow queries in a time range.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/slowlog` (ListSlowlog, v2).
     pub async fn list_slowlog(&self, request: ListSlowlogRequest) -> Result<ListSlowlogResponse> {
@@ -1632,7 +1632,7 @@ impl Client {
         self.call_typed_blocking("ListSlowlog", &request)
     }
 
-    /// Show instance ssl detail.
+    /// Get an instance's SSL state.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/ssl` (ShowInstanceSslDetail, v2).
     pub async fn show_instance_ssl_detail(&self, request: ShowInstanceSslDetailRequest) -> Result<ShowInstanceSslDetailResponse> {
@@ -1644,7 +1644,7 @@ impl Client {
         self.call_typed_blocking("ShowInstanceSslDetail", &request)
     }
 
-    /// Update ssl switch.
+    /// Turn SSL on or off.
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/ssl` (UpdateSslSwitch, v2).
     pub async fn update_ssl_switch(&self, request: UpdateSslSwitchRequest) -> Result<UpdateSslSwitchResponse> {
@@ -1656,7 +1656,7 @@ impl Client {
         self.call_typed_blocking("UpdateSslSwitch", &request)
     }
 
-    /// Download ssl cert.
+    /// Get the instance's SSL certificate download link.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/ssl-certs/download` (DownloadSslCert, v2).
     pub async fn download_ssl_cert(&self, request: DownloadSslCertRequest) -> Result<DownloadSslCertResponse> {
@@ -1668,7 +1668,7 @@ impl Client {
         self.call_typed_blocking("DownloadSslCert", &request)
     }
 
-    /// Change master standby.
+    /// Swap master and standby nodes.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/swap` (ChangeMasterStandby, v2).
     pub async fn change_master_standby(&self, request: ChangeMasterStandbyRequest) -> Result<ChangeMasterStandbyResponse> {
@@ -1680,7 +1680,7 @@ impl Client {
         self.call_typed_blocking("ChangeMasterStandby", &request)
     }
 
-    /// Show tags.
+    /// List an instance's tags.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/tags` (ShowTags, v2).
     pub async fn show_tags(&self, request: ShowTagsRequest) -> Result<ShowTagsResponse> {
@@ -1692,7 +1692,7 @@ impl Client {
         self.call_typed_blocking("ShowTags", &request)
     }
 
-    /// List background task.
+    /// List an instance's background tasks.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/tasks` (ListBackgroundTask, v2).
     pub async fn list_background_task(&self, request: ListBackgroundTaskRequest) -> Result<ListBackgroundTaskResponse> {
@@ -1704,7 +1704,7 @@ impl Client {
         self.call_typed_blocking("ListBackgroundTask", &request)
     }
 
-    /// Delete background task.
+    /// Delete a background task record.
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (DeleteBackgroundTask, v2).
     pub async fn delete_background_task(&self, request: DeleteBackgroundTaskRequest) -> Result<DeleteBackgroundTaskResponse> {
@@ -1716,7 +1716,7 @@ impl Client {
         self.call_typed_blocking("DeleteBackgroundTask", &request)
     }
 
-    /// Show background task progress.
+    /// Get a background task's progress and steps.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress` (ShowBackgroundTaskProgress, v2).
     pub async fn show_background_task_progress(&self, request: ShowBackgroundTaskProgressRequest) -> Result<ShowBackgroundTaskProgressResponse> {
@@ -1728,7 +1728,7 @@ impl Client {
         self.call_typed_blocking("ShowBackgroundTaskProgress", &request)
     }
 
-    /// Show instance version.
+    /// Get an instance's engine and proxy versions.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/version` (ShowInstanceVersion, v2).
     pub async fn show_instance_version(&self, request: ShowInstanceVersionRequest) -> Result<ShowInstanceVersionResponse> {
@@ -1740,7 +1740,7 @@ impl Client {
         self.call_typed_blocking("ShowInstanceVersion", &request)
     }
 
-    /// Login web cli.
+    /// Log in to Web CLI.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/webcli/auth` (LoginWebCli, v2).
     pub async fn login_web_cli(&self, request: LoginWebCliRequest) -> Result<LoginWebCliResponse> {
@@ -1752,7 +1752,7 @@ impl Client {
         self.call_typed_blocking("LoginWebCli", &request)
     }
 
-    /// Execute command mobilization.
+    /// Run a Redis command through Web CLI.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/webcli/command` (ExecuteCommandMobilization, v2).
     pub async fn execute_command_mobilization(&self, request: ExecuteCommandMobilizationRequest) -> Result<ExecuteCommandMobilizationResponse> {
@@ -1764,7 +1764,7 @@ impl Client {
         self.call_typed_blocking("ExecuteCommandMobilization", &request)
     }
 
-    /// Logoff web cli.
+    /// Log out of Web CLI.
     ///
     /// `POST /v2/{project_id}/instances/{instance_id}/webcli/logout` (LogoffWebCli, v2).
     pub async fn logoff_web_cli(&self, request: LogoffWebCliRequest) -> Result<LogoffWebCliResponse> {
@@ -1776,7 +1776,7 @@ impl Client {
         self.call_typed_blocking("LogoffWebCli", &request)
     }
 
-    /// Show job info.
+    /// Get the result of an asynchronous job.
     ///
     /// `GET /v2/{project_id}/jobs/{job_id}` (ShowJobInfo, v2).
     pub async fn show_job_info(&self, request: ShowJobInfoRequest) -> Result<ShowJobInfoResponse> {
@@ -1788,7 +1788,7 @@ impl Client {
         self.call_typed_blocking("ShowJobInfo", &request)
     }
 
-    /// Create migration task.
+    /// Create a migration that imports backup files.
     ///
     /// `POST /v2/{project_id}/migration-task` (CreateMigrationTask, v2).
     pub async fn create_migration_task(&self, request: CreateMigrationTaskRequest) -> Result<CreateMigrationTaskResponse> {
@@ -1800,7 +1800,7 @@ impl Client {
         self.call_typed_blocking("CreateMigrationTask", &request)
     }
 
-    /// Batch stop migration tasks.
+    /// Stop several migrations.
     ///
     /// `POST /v2/{project_id}/migration-task/batch-stop` (BatchStopMigrationTasks, v2).
     pub async fn batch_stop_migration_tasks(&self, request: BatchStopMigrationTasksRequest) -> Result<BatchStopMigrationTasksResponse> {
@@ -1812,7 +1812,7 @@ impl Client {
         self.call_typed_blocking("BatchStopMigrationTasks", &request)
     }
 
-    /// Show migration task.
+    /// Get one migration and its state.
     ///
     /// `GET /v2/{project_id}/migration-task/{task_id}` (ShowMigrationTask, v2).
     pub async fn show_migration_task(&self, request: ShowMigrationTaskRequest) -> Result<ShowMigrationTaskResponse> {
@@ -1824,7 +1824,7 @@ impl Client {
         self.call_typed_blocking("ShowMigrationTask", &request)
     }
 
-    /// Update migration task.
+    /// Turn automatic reconnection of a migration on or off.
     ///
     /// `PUT /v2/{project_id}/migration-task/{task_id}` (UpdateMigrationTask, v2).
     pub async fn update_migration_task(&self, request: UpdateMigrationTaskRequest) -> Result<UpdateMigrationTaskResponse> {
@@ -1836,7 +1836,7 @@ impl Client {
         self.call_typed_blocking("UpdateMigrationTask", &request)
     }
 
-    /// Exchange instance ip.
+    /// Swap the IP addresses of source and target after a migration.
     ///
     /// `POST /v2/{project_id}/migration-task/{task_id}/exchange-ip` (ExchangeInstanceIp, v2).
     pub async fn exchange_instance_ip(&self, request: ExchangeInstanceIpRequest) -> Result<ExchangeInstanceIpResponse> {
@@ -1848,7 +1848,7 @@ impl Client {
         self.call_typed_blocking("ExchangeInstanceIp", &request)
     }
 
-    /// List migration task logs.
+    /// List a migration's log entries.
     ///
     /// `GET /v2/{project_id}/migration-task/{task_id}/logs` (ListMigrationTaskLogs, v2).
     pub async fn list_migration_task_logs(&self, request: ListMigrationTaskLogsRequest) -> Result<ListMigrationTaskLogsResponse> {
@@ -1860,7 +1860,7 @@ impl Client {
         self.call_typed_blocking("ListMigrationTaskLogs", &request)
     }
 
-    /// Rollback exchange instance ip.
+    /// Undo an IP swap done after a migration.
     ///
     /// `POST /v2/{project_id}/migration-task/{task_id}/rollback-ip` (RollbackExchangeInstanceIp, v2).
     pub async fn rollback_exchange_instance_ip(&self, request: RollbackExchangeInstanceIpRequest) -> Result<RollbackExchangeInstanceIpResponse> {
@@ -1872,7 +1872,7 @@ impl Client {
         self.call_typed_blocking("RollbackExchangeInstanceIp", &request)
     }
 
-    /// Show migration task stats.
+    /// Get the progress of an online migration.
     ///
     /// `GET /v2/{project_id}/migration-task/{task_id}/stats` (ShowMigrationTaskStats, v2).
     pub async fn show_migration_task_stats(&self, request: ShowMigrationTaskStatsRequest) -> Result<ShowMigrationTaskStatsResponse> {
@@ -1884,7 +1884,7 @@ impl Client {
         self.call_typed_blocking("ShowMigrationTaskStats", &request)
     }
 
-    /// Stop migration task.
+    /// Stop a migration.
     ///
     /// `POST /v2/{project_id}/migration-task/{task_id}/stop` (StopMigrationTask, v2).
     pub async fn stop_migration_task(&self, request: StopMigrationTaskRequest) -> Result<StopMigrationTaskResponse> {
@@ -1896,7 +1896,7 @@ impl Client {
         self.call_typed_blocking("StopMigrationTask", &request)
     }
 
-    /// Stop migration task sync.
+    /// Stop a migration's incremental synchronization.
     ///
     /// `POST /v2/{project_id}/migration-task/{task_id}/sync-stop` (StopMigrationTaskSync, v2).
     pub async fn stop_migration_task_sync(&self, request: StopMigrationTaskSyncRequest) -> Result<StopMigrationTaskSyncResponse> {
@@ -1908,7 +1908,7 @@ impl Client {
         self.call_typed_blocking("StopMigrationTaskSync", &request)
     }
 
-    /// List migration task.
+    /// List migrations.
     ///
     /// `GET /v2/{project_id}/migration-tasks` (ListMigrationTask, v2).
     pub async fn list_migration_task(&self, request: ListMigrationTaskRequest) -> Result<ListMigrationTaskResponse> {
@@ -1920,7 +1920,7 @@ impl Client {
         self.call_typed_blocking("ListMigrationTask", &request)
     }
 
-    /// Batch restart online migration tasks.
+    /// Restart or resume several online migrations.
     ///
     /// `POST /v2/{project_id}/migration-tasks/batch-restart` (BatchRestartOnlineMigrationTasks, v2).
     pub async fn batch_restart_online_migration_tasks(&self, request: BatchRestartOnlineMigrationTasksRequest) -> Result<BatchRestartOnlineMigrationTasksResponse> {
@@ -1932,7 +1932,7 @@ impl Client {
         self.call_typed_blocking("BatchRestartOnlineMigrationTasks", &request)
     }
 
-    /// Delete migration task.
+    /// Delete migrations.
     ///
     /// `DELETE /v2/{project_id}/migration-tasks/delete` (DeleteMigrationTask, v2).
     pub async fn delete_migration_task(&self, request: DeleteMigrationTaskRequest) -> Result<DeleteMigrationTaskResponse> {
@@ -1944,7 +1944,7 @@ impl Client {
         self.call_typed_blocking("DeleteMigrationTask", &request)
     }
 
-    /// Create online migration task.
+    /// Create an online migration (creates its migrator instance).
     ///
     /// `POST /v2/{project_id}/migration/instance` (CreateOnlineMigrationTask, v2).
     pub async fn create_online_migration_task(&self, request: CreateOnlineMigrationTaskRequest) -> Result<CreateOnlineMigrationTaskResponse> {
@@ -1956,7 +1956,7 @@ impl Client {
         self.call_typed_blocking("CreateOnlineMigrationTask", &request)
     }
 
-    /// Set online migration task.
+    /// Configure and start an online migration.
     ///
     /// `POST /v2/{project_id}/migration/{task_id}/task` (SetOnlineMigrationTask, v2).
     pub async fn set_online_migration_task(&self, request: SetOnlineMigrationTaskRequest) -> Result<SetOnlineMigrationTaskResponse> {
@@ -1968,7 +1968,7 @@ impl Client {
         self.call_typed_blocking("SetOnlineMigrationTask", &request)
     }
 
-    /// Create resize order.
+    /// Create an order to resize a yearly/monthly instance.
     ///
     /// `POST /v2/{project_id}/orders/instances/{instance_id}/resize` (CreateResizeOrder, v2).
     pub async fn create_resize_order(&self, request: CreateResizeOrderRequest) -> Result<CreateResizeOrderResponse> {
@@ -1980,7 +1980,7 @@ impl Client {
         self.call_typed_blocking("CreateResizeOrder", &request)
     }
 
-    /// Show quota of tenant.
+    /// Get the tenant's quotas and usage.
     ///
     /// `GET /v2/{project_id}/quota` (ShowQuotaOfTenant, v2).
     pub async fn show_quota_of_tenant(&self, request: ShowQuotaOfTenantRequest) -> Result<ShowQuotaOfTenantResponse> {
@@ -1992,7 +1992,7 @@ impl Client {
         self.call_typed_blocking("ShowQuotaOfTenant", &request)
     }
 
-    /// List center task.
+    /// List the tenant's tasks in the task center.
     ///
     /// `GET /v2/{project_id}/tasks` (ListCenterTask, v2).
     pub async fn list_center_task(&self, request: ListCenterTaskRequest) -> Result<ListCenterTaskResponse> {
@@ -2004,7 +2004,7 @@ impl Client {
         self.call_typed_blocking("ListCenterTask", &request)
     }
 
-    /// Delete center task.
+    /// Delete a task from the task center.
     ///
     /// `DELETE /v2/{project_id}/tasks/{task_id}` (DeleteCenterTask, v2).
     pub async fn delete_center_task(&self, request: DeleteCenterTaskRequest) -> Result<DeleteCenterTaskResponse> {
@@ -2016,7 +2016,7 @@ impl Client {
         self.call_typed_blocking("DeleteCenterTask", &request)
     }
 
-    /// Update client ip transparent transmission.
+    /// Turn client IP pass-through on or off.
     ///
     /// `PUT /v2/{project_id}/{instance_id}/client-ip-transparent-transmission` (UpdateClientIpTransparentTransmission, v2).
     pub async fn update_client_ip_transparent_transmission(&self, request: UpdateClientIpTransparentTransmissionRequest) -> Result<UpdateClientIpTransparentTransmissionResponse> {

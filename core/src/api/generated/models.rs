@@ -36,28 +36,28 @@ pub struct AclAccountResetPasswordBody {
 #[serde(default)]
 pub struct AclAccountResp {
     /// Account id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub account_id: Option<String>,
     /// Account name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub account_name: Option<String>,
     /// Account role.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub account_role: Option<String>,
     /// Account type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub account_type: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -78,14 +78,14 @@ pub struct AclAccountRoleModifyBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AttrsObject {
-    /// Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Capacity (unit: GB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub capacity: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub value: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -108,19 +108,19 @@ pub struct AutoscanConfigRequest {
 #[serde(default)]
 pub struct AvailableZones {
     /// Code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub code: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub port: Option<String>,
     /// Resource availability.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub resource_availability: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -131,13 +131,13 @@ pub struct AvailableZones {
 #[serde(default)]
 pub struct BackupFilesBody {
     /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_id: Option<String>,
     /// Bucket name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub bucket_name: Option<String>,
     /// File source.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub file_source: Option<String>,
     /// Files.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -166,15 +166,15 @@ pub struct BackupInstanceBody {
 pub struct BackupPlan {
     /// Backup at.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub backup_at: Option<Vec<i32>>,
+    pub backup_at: Option<Vec<i64>>,
     /// Begin at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub begin_at: Option<String>,
     /// Period type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub period_type: Option<String>,
     /// Timezone offset.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub timezone_offset: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -185,13 +185,13 @@ pub struct BackupPlan {
 #[serde(default)]
 pub struct BackupPolicy {
     /// Backup type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_type: Option<String>,
     /// Periodical backup plan.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub periodical_backup_plan: Option<BackupPlan>,
-    /// Save days.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Save days (unit: days).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub save_days: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -202,49 +202,49 @@ pub struct BackupPolicy {
 #[serde(default)]
 pub struct BackupRecordResponse {
     /// Backup format.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_format: Option<String>,
     /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_id: Option<String>,
     /// Backup name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_name: Option<String>,
     /// Backup type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_type: Option<String>,
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Execution at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub execution_at: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Is support restore.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub is_support_restore: Option<String>,
     /// Period.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub period: Option<String>,
     /// Progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub progress: Option<String>,
     /// Remark.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub remark: Option<String>,
     /// Size.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub size: Option<i64>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -255,10 +255,10 @@ pub struct BackupRecordResponse {
 #[serde(default)]
 pub struct BandWidth {
     /// Input.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub input: Option<String>,
     /// Output.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub output: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -270,22 +270,22 @@ pub struct BandWidth {
 pub struct BandwidthAutoScalingPolicy {
     /// Bandwidth usage lower threshold.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth_usage_lower_threshold: Option<i32>,
+    pub bandwidth_usage_lower_threshold: Option<i64>,
     /// Bandwidth usage upper threshold.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth_usage_upper_threshold: Option<i32>,
+    pub bandwidth_usage_upper_threshold: Option<i64>,
     /// Scale in cooldown.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scale_in_cooldown: Option<i32>,
+    pub scale_in_cooldown: Option<i64>,
     /// Scale in enabled.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_in_enabled: Option<bool>,
     /// Scale out cooldown.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scale_out_cooldown: Option<i32>,
+    pub scale_out_cooldown: Option<i64>,
     /// Window size.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub window_size: Option<i32>,
+    pub window_size: Option<i64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -295,40 +295,40 @@ pub struct BandwidthAutoScalingPolicy {
 #[serde(default)]
 pub struct BandwidthInfo {
     /// Assured bandwidth.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assured_bandwidth: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub assured_bandwidth: Option<i64>,
     /// Bandwidth.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub bandwidth: Option<i32>,
     /// Begin time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub begin_time: Option<i64>,
     /// Current time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub current_time: Option<i64>,
     /// End time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub end_time: Option<i64>,
     /// Expand count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub expand_count: Option<i32>,
     /// Expand effect time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub expand_effect_time: Option<i64>,
     /// Expand interval time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub expand_interval_time: Option<i64>,
     /// Max bandwidth for node.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_bandwidth_for_node: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub max_bandwidth_for_node: Option<i64>,
     /// Max expand count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub max_expand_count: Option<i32>,
     /// Next expand time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub next_expand_time: Option<i64>,
     /// Task running.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub task_running: Option<bool>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -388,6 +388,9 @@ pub struct BatchCreateOrDeleteTagsV1Response {
 pub struct BatchCreateOrDeleteTagsV1Tags {
     /// Key.
     pub key: String,
+    /// Value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -430,7 +433,7 @@ pub struct BatchDeleteInstancesResponse {
 pub struct BatchDeleteInstancesV1Body {
     /// Instances.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub instances: Option<Vec<String>>,
+    pub instances: Option<Vec<serde_json::Value>>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -461,10 +464,10 @@ pub struct BatchDeleteInstancesV1Response {
 #[serde(default)]
 pub struct BatchDeleteInstancesV1Results {
     /// Instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -475,10 +478,10 @@ pub struct BatchDeleteInstancesV1Results {
 #[serde(default)]
 pub struct BatchOpsResult {
     /// Instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -489,16 +492,16 @@ pub struct BatchOpsResult {
 #[serde(default)]
 pub struct BatchRestartMigrationTaskResult {
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Error msg.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_msg: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -550,7 +553,7 @@ pub struct BatchShowNodesInformationRequest {
 #[serde(default)]
 pub struct BatchShowNodesInformationResponse {
     /// Count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub count: Option<i32>,
     /// Instances.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -592,22 +595,22 @@ pub struct BatchStopMigrationTasksResponse {
 #[serde(default)]
 pub struct BigkeysBody {
     /// Db.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub db: Option<i32>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Shard.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub shard: Option<String>,
     /// Size.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub size: Option<i64>,
     /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Unit.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub unit: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -673,7 +676,7 @@ pub struct ChangeMasterStandbyAsyncRequest {
 #[serde(default)]
 pub struct ChangeMasterStandbyAsyncResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -732,7 +735,7 @@ pub struct ChangeNodesStartStopStatusResp {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ChangeNodesStartStopStatusResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub body: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -743,67 +746,67 @@ pub struct ChangeNodesStartStopStatusResponse {
 #[serde(default)]
 pub struct ClientInfo {
     /// Addr.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub addr: Option<String>,
-    /// Age.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Age (unit: s).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub age: Option<i32>,
     /// Cmd.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cmd: Option<String>,
     /// Db.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub db: Option<String>,
     /// Events.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub events: Option<String>,
     /// Fd.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub fd: Option<String>,
     /// Flags.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub flags: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
-    /// Idle.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub idle: Option<i32>,
+    /// Idle (unit: s).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub idle: Option<i64>,
     /// Multi.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub multi: Option<i32>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Network.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub network: Option<String>,
-    /// Obl.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Obl (unit: bytes).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub obl: Option<i32>,
     /// Oll.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub oll: Option<i32>,
     /// Omem.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub omem: Option<i32>,
     /// Peer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub peer: Option<String>,
     /// Psub.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub psub: Option<i32>,
-    /// Qbuf.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Qbuf (unit: bytes).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub qbuf: Option<i32>,
-    /// Qbuf free.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Qbuf free (unit: bytes).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub qbuf_free: Option<i32>,
     /// Sub.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub sub: Option<i32>,
     /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -814,16 +817,16 @@ pub struct ClientInfo {
 #[serde(default)]
 pub struct ClusterRedisNodeMonitoredObject {
     /// Dcs cluster redis node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dcs_cluster_redis_node: Option<String>,
     /// Dcs instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dcs_instance_id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -834,19 +837,19 @@ pub struct ClusterRedisNodeMonitoredObject {
 #[serde(default)]
 pub struct CommandTimeTaken {
     /// Average usec.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_f64")]
     pub average_usec: Option<f64>,
     /// Calls sum.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub calls_sum: Option<i32>,
     /// Command name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub command_name: Option<String>,
     /// Per usec.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub per_usec: Option<String>,
     /// Usec sum.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_f64")]
     pub usec_sum: Option<f64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -860,13 +863,13 @@ pub struct CommandTimeTakenList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command_list: Option<Vec<CommandTimeTaken>>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Total num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total_num: Option<i32>,
     /// Total usec sum.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_f64")]
     pub total_usec_sum: Option<f64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -877,7 +880,7 @@ pub struct CommandTimeTakenList {
 #[serde(default)]
 pub struct ConclusionItem {
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub id: Option<i32>,
     /// Params.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -908,34 +911,34 @@ pub struct ConfigMigrationInstanceBody {
 #[serde(default)]
 pub struct ConfigTemplatesListInfo {
     /// Cache mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cache_mode: Option<String>,
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2023-05-10T11:09:35.802Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine: Option<String>,
     /// Engine version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine_version: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Product type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub product_type: Option<String>,
     /// Storage type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub storage_type: Option<String>,
     /// Template id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub template_id: Option<String>,
     /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -955,7 +958,7 @@ pub struct CopyInstanceRequest {
 #[serde(default)]
 pub struct CopyInstanceResponse {
     /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -986,7 +989,7 @@ pub struct CopyInstanceV1Request {
 #[serde(default)]
 pub struct CopyInstanceV1Response {
     /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1039,26 +1042,26 @@ pub struct CreateAutoExpireScanTaskRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CreateAutoExpireScanTaskResponse {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Finished at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Scan type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub scan_type: Option<String>,
-    /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Started at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1076,32 +1079,32 @@ pub struct CreateBigkeyScanTaskRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CreateBigkeyScanTaskResponse {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Finished at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<BigkeysBody>>,
     /// Num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub num: Option<i32>,
     /// Scan type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub scan_type: Option<String>,
-    /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Started at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1126,8 +1129,7 @@ pub struct CreateCustomTemplateBody {
     /// Name.
     pub name: String,
     /// Params.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<std::collections::BTreeMap<String, String>>,
+    pub params: std::collections::BTreeMap<String, String>,
     /// Template id.
     pub template_id: String,
     /// Type.
@@ -1148,7 +1150,7 @@ pub struct CreateCustomTemplateRequest {
 #[serde(default)]
 pub struct CreateCustomTemplateResponse {
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1183,7 +1185,7 @@ pub struct CreateDiagnosisTaskRequest {
 #[serde(default)]
 pub struct CreateDiagnosisTaskResponse {
     /// Report id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub report_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1201,32 +1203,32 @@ pub struct CreateHotkeyScanTaskRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CreateHotkeyScanTaskResponse {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Finished at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<HotkeysBody>>,
     /// Num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub num: Option<i32>,
     /// Scan type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub scan_type: Option<String>,
-    /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Started at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1244,7 +1246,7 @@ pub struct CreateInstanceBody {
     /// Bss param.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bss_param: Option<BssParam>,
-    /// Capacity.
+    /// Capacity (unit: GB).
     pub capacity: f64,
     /// Description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1272,10 +1274,10 @@ pub struct CreateInstanceBody {
     /// Instance num.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_num: Option<i32>,
-    /// Maintain begin.
+    /// Maintain begin (e.g. HH:mm:ss).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_begin: Option<String>,
-    /// Maintain end.
+    /// Maintain end (e.g. HH:mm:ss).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_end: Option<String>,
     /// Name.
@@ -1335,7 +1337,7 @@ pub struct CreateInstanceResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<Instances>>,
     /// Order id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub order_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1349,8 +1351,8 @@ pub struct CreateInstanceV1Body {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user: Option<String>,
     /// Available zones.
-    pub available_zones: Vec<String>,
-    /// Capacity.
+    pub available_zones: Vec<serde_json::Value>,
+    /// Capacity (unit: GB).
     pub capacity: f64,
     /// Description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1376,10 +1378,10 @@ pub struct CreateInstanceV1Body {
     /// Instance num.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_num: Option<i32>,
-    /// Maintain begin.
+    /// Maintain begin (e.g. HH:mm:ss).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_begin: Option<String>,
-    /// Maintain end.
+    /// Maintain end (e.g. HH:mm:ss).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_end: Option<String>,
     /// Name.
@@ -1436,10 +1438,10 @@ pub struct CreateInstanceV1InstanceBackupPolicy {
 #[serde(default)]
 pub struct CreateInstanceV1Instances {
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Instance name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1450,7 +1452,7 @@ pub struct CreateInstanceV1Instances {
 #[serde(default)]
 pub struct CreateInstanceV1PeriodicalBackupPlan {
     /// Backup at.
-    pub backup_at: Vec<String>,
+    pub backup_at: Vec<serde_json::Value>,
     /// Begin at.
     pub begin_at: String,
     /// Period type.
@@ -1474,7 +1476,7 @@ pub struct CreateInstanceV1Request {
 #[serde(default)]
 pub struct CreateInstanceV1Response {
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<CreateInstanceV1Instances>,
@@ -1489,6 +1491,9 @@ pub struct CreateInstanceV1Tags {
     /// Key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// Value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1533,16 +1538,16 @@ pub struct CreateMigrationTaskRequest {
 #[serde(default)]
 pub struct CreateMigrationTaskResponse {
     /// Error.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1575,7 +1580,7 @@ pub struct CreateOfflineKeyAnalysisRequestBody {
 #[serde(default)]
 pub struct CreateOfflineKeyAnalysisResponse {
     /// Task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1612,7 +1617,7 @@ pub struct CreateOnlineMigrationTaskRequest {
 #[serde(default)]
 pub struct CreateOnlineMigrationTaskResponse {
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1645,13 +1650,13 @@ pub struct CreateRedislogDownloadLinkRequest {
 #[serde(default)]
 pub struct CreateRedislogDownloadLinkResponse {
     /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_id: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Link.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub link: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1750,7 +1755,7 @@ pub struct CreateResizeOrderRequestBody {
 #[serde(default)]
 pub struct CreateResizeOrderResponse {
     /// Order id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub order_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1808,7 +1813,7 @@ pub struct DeleteBackgroundTaskRequest {
 #[serde(default)]
 pub struct DeleteBackgroundTaskResponse {
     /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub message: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1848,7 +1853,7 @@ pub struct DeleteBackupFileV1Request {
 #[serde(default)]
 pub struct DeleteBackupFileV1Response {
     /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub message: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1868,32 +1873,32 @@ pub struct DeleteBigkeyScanTaskRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DeleteBigkeyScanTaskResponse {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Finished at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<BigkeysBody>>,
     /// Num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub num: Option<i32>,
     /// Scan type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub scan_type: Option<String>,
-    /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Started at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1941,7 +1946,7 @@ pub struct DeleteConfigTemplateRequest {
 #[serde(default)]
 pub struct DeleteConfigTemplateResponse {
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -1992,32 +1997,32 @@ pub struct DeleteHotkeyScanTaskRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DeleteHotkeyScanTaskResponse {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Finished at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<HotkeysBody>>,
     /// Num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub num: Option<i32>,
     /// Scan type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub scan_type: Option<String>,
-    /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Started at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2044,7 +2049,7 @@ pub struct DeleteInstanceBandwidthAutoScalingPolicyResp {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DeleteInstanceBandwidthAutoScalingPolicyResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub body: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2067,7 +2072,7 @@ pub struct DeleteIpFromDomainNameRequest {
 #[serde(default)]
 pub struct DeleteIpFromDomainNameResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2116,7 +2121,7 @@ pub struct DeleteOfflineKeyAnalysisTaskRequest {
 #[serde(default)]
 pub struct DeleteOfflineKeyAnalysisTaskResponse {
     /// Task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2135,7 +2140,7 @@ pub struct DeletePublicIpRequest {
 #[serde(default)]
 pub struct DeletePublicIpResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2158,7 +2163,7 @@ pub struct DeleteReplicationRequest {
 #[serde(default)]
 pub struct DeleteReplicationResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2203,82 +2208,82 @@ pub struct DeleteSingleInstanceV1Response {
 #[serde(default)]
 pub struct DetailsBody {
     /// Account name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub account_name: Option<String>,
     /// Enable public ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_public_ip: Option<bool>,
     /// Enable ssl.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_ssl: Option<bool>,
     /// Group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_name: Option<String>,
     /// Is only adjust charging.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub is_only_adjust_charging: Option<bool>,
     /// New cache mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub new_cache_mode: Option<String>,
     /// New cache type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub new_cache_type: Option<String>,
     /// New capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub new_capacity: Option<String>,
     /// New port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub new_port: Option<i32>,
     /// New replica num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub new_replica_num: Option<i32>,
     /// New resource spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub new_resource_spec_code: Option<String>,
     /// Node name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_name: Option<String>,
     /// Old cache mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub old_cache_mode: Option<String>,
     /// Old cache type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub old_cache_type: Option<String>,
     /// Old capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub old_capacity: Option<String>,
     /// Old port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub old_port: Option<i32>,
     /// Old replica num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub old_replica_num: Option<i32>,
     /// Old resource spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub old_resource_spec_code: Option<String>,
     /// Public ip address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub public_ip_address: Option<String>,
     /// Public ip id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub public_ip_id: Option<String>,
     /// Rename commands.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rename_commands: Option<Vec<String>>,
     /// Replica az.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub replica_az: Option<String>,
     /// Replica ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub replica_ip: Option<String>,
     /// Source ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub source_ip: Option<String>,
     /// Target ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub target_ip: Option<String>,
     /// Updated config length.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub updated_config_length: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2289,16 +2294,16 @@ pub struct DetailsBody {
 #[serde(default)]
 pub struct DiagnosisDimension {
     /// Abnormal num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub abnormal_num: Option<i32>,
     /// Diagnosis item list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnosis_item_list: Option<Vec<DiagnosisItem>>,
     /// Failed num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub failed_num: Option<i32>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2318,10 +2323,10 @@ pub struct DiagnosisItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub impact_ids: Option<Vec<ConclusionItem>>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2332,10 +2337,10 @@ pub struct DiagnosisItem {
 #[serde(default)]
 pub struct DiagnosisNodeReport {
     /// Abnormal sum.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub abnormal_sum: Option<i32>,
     /// Az code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub az_code: Option<String>,
     /// Command time taken list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2344,16 +2349,16 @@ pub struct DiagnosisNodeReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnosis_dimension_list: Option<Vec<DiagnosisDimension>>,
     /// Failed sum.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub failed_sum: Option<i32>,
     /// Group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_name: Option<String>,
     /// Node ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_ip: Option<String>,
     /// Role.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub role: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2364,28 +2369,28 @@ pub struct DiagnosisNodeReport {
 #[serde(default)]
 pub struct DiagnosisReportInfo {
     /// Abnormal item sum.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub abnormal_item_sum: Option<i32>,
-    /// Begin time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Begin time (e.g. 2017-03-31T12:24:46.297Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub begin_time: Option<String>,
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// End time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// End time (e.g. 2017-03-31T12:24:46.297Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub end_time: Option<String>,
     /// Failed item sum.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub failed_item_sum: Option<i32>,
     /// Node num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub node_num: Option<i32>,
     /// Report id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub report_id: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2396,10 +2401,10 @@ pub struct DiagnosisReportInfo {
 #[serde(default)]
 pub struct DimChild {
     /// Dim name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dim_name: Option<String>,
     /// Dim route.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dim_route: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2410,10 +2415,10 @@ pub struct DimChild {
 #[serde(default)]
 pub struct DimsInfo {
     /// Dim k.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dim_k: Option<String>,
     /// Dim v.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dim_v: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2424,10 +2429,10 @@ pub struct DimsInfo {
 #[serde(default)]
 pub struct DomainNameEntity {
     /// Domain name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub domain_name: Option<String>,
     /// Is readonly.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub is_readonly: Option<bool>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2441,13 +2446,13 @@ pub struct DomainNameInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history_domain_names: Option<Vec<DomainNameEntity>>,
     /// Is latest rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub is_latest_rules: Option<bool>,
     /// Support public resolve.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub support_public_resolve: Option<bool>,
     /// Zone name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub zone_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2457,7 +2462,7 @@ pub struct DomainNameInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DownloadBackupFilesReq {
-    /// Expiration.
+    /// Expiration (unit: seconds).
     pub expiration: i32,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2495,13 +2500,13 @@ pub struct DownloadSslCertRequest {
 #[serde(default)]
 pub struct DownloadSslCertResponse {
     /// Bucket name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub bucket_name: Option<String>,
     /// File name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub file_name: Option<String>,
     /// Link.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub link: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2542,7 +2547,7 @@ pub struct ExecuteClusterSwitchoverRequest {
 #[serde(default)]
 pub struct ExecuteClusterSwitchoverResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2562,7 +2567,7 @@ pub struct ExecuteCommandMobilizationRequest {
 #[serde(default)]
 pub struct ExecuteCommandMobilizationResponse {
     /// Response.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub response: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2599,19 +2604,19 @@ pub struct ExportExcelJobRequest {
 #[serde(default)]
 pub struct ExportExcelJobResponse {
     /// Err code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub err_code: Option<String>,
     /// Err msg.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub err_msg: Option<String>,
     /// File name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub file_name: Option<String>,
     /// Link.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub link: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2684,7 +2689,7 @@ pub struct ExportInstancesTaskRequest {
 #[serde(default)]
 pub struct ExportInstancesTaskResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2695,16 +2700,16 @@ pub struct ExportInstancesTaskResponse {
 #[serde(default)]
 pub struct Features {
     /// Support acl.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub support_acl: Option<bool>,
     /// Support audit log.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub support_audit_log: Option<bool>,
     /// Support ssl.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub support_ssl: Option<bool>,
     /// Support transparent client ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub support_transparent_client_ip: Option<bool>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2715,13 +2720,13 @@ pub struct Features {
 #[serde(default)]
 pub struct Files {
     /// File name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub file_name: Option<String>,
-    /// Size.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Size (unit: bytes).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub size: Option<String>,
     /// Update at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub update_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2738,10 +2743,10 @@ pub struct FlavorAzObject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub az_codes: Option<Vec<String>>,
     /// Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub capacity: Option<String>,
     /// Unit.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub unit: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2758,49 +2763,49 @@ pub struct FlavorsItems {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<Vec<String>>,
     /// Cache mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cache_mode: Option<String>,
-    /// Capacity.
+    /// Capacity (unit: GB).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<Vec<String>>,
     /// Cloud resource type code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cloud_resource_type_code: Option<String>,
     /// Cloud service type code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cloud_service_type_code: Option<String>,
     /// Cpu type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cpu_type: Option<String>,
     /// Engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine: Option<String>,
     /// Engine version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine_version: Option<String>,
     /// Flavors available zones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flavors_available_zones: Option<Vec<FlavorAzObject>>,
     /// Is dec.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub is_dec: Option<bool>,
     /// Pricing type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub pricing_type: Option<String>,
     /// Product type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub product_type: Option<String>,
     /// Replica count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub replica_count: Option<i32>,
     /// Spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub spec_code: Option<String>,
     /// Storage type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub storage_type: Option<String>,
     /// Tenant ip count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub tenant_ip_count: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2811,19 +2816,19 @@ pub struct FlavorsItems {
 #[serde(default)]
 pub struct GroupBandwidthInfo {
     /// Assured bandwidth.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assured_bandwidth: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub assured_bandwidth: Option<i64>,
     /// Bandwidth.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub bandwidth: Option<i64>,
     /// Group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_id: Option<String>,
     /// Max bandwidth.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_bandwidth: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub max_bandwidth: Option<i64>,
     /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2896,16 +2901,16 @@ pub struct HangUpKillAllClientsResponse {
 #[serde(default)]
 pub struct HistoryInfo {
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// History id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub history_id: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2916,25 +2921,25 @@ pub struct HistoryInfo {
 #[serde(default)]
 pub struct HotkeysBody {
     /// Db.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub db: Option<i32>,
     /// Freq.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub freq: Option<i32>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Shard.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub shard: Option<String>,
     /// Size.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub size: Option<i64>,
     /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Unit.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub unit: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2945,19 +2950,19 @@ pub struct HotkeysBody {
 #[serde(default)]
 pub struct InstanceBackupPolicy {
     /// Backup policy id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_policy_id: Option<String>,
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<BackupPolicy>,
     /// Tenant id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub tenant_id: Option<String>,
     /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -2968,10 +2973,10 @@ pub struct InstanceBackupPolicy {
 #[serde(default)]
 pub struct InstanceGroupListInfo {
     /// Group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_id: Option<String>,
     /// Group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_name: Option<String>,
     /// Replication list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2985,127 +2990,127 @@ pub struct InstanceGroupListInfo {
 #[serde(default)]
 pub struct InstanceListInfo {
     /// Access user.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub access_user: Option<String>,
     /// Az codes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub az_codes: Option<Vec<String>>,
-    /// Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Capacity (unit: GB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub capacity: Option<i32>,
-    /// Capacity minor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Capacity minor (unit: GB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub capacity_minor: Option<String>,
     /// Charging mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub charging_mode: Option<i32>,
     /// Cpu type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cpu_type: Option<String>,
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2017-03-31T12:24:46.297Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Domain name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub domain_name: Option<String>,
     /// Enable publicip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_publicip: Option<bool>,
     /// Enable ssl.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_ssl: Option<bool>,
     /// Engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine: Option<String>,
     /// Engine version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine_version: Option<String>,
     /// Enterprise project id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub enterprise_project_id: Option<String>,
     /// Features.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Features>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ip: Option<String>,
-    /// Maintain begin.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Maintain begin (e.g. HH:mm:ss).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub maintain_begin: Option<String>,
-    /// Maintain end.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Maintain end (e.g. HH:mm:ss).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub maintain_end: Option<String>,
-    /// Max memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Max memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub max_memory: Option<i32>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// No password access.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub no_password_access: Option<String>,
     /// Order id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub order_id: Option<String>,
     /// Port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub port: Option<i32>,
     /// Publicip address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub publicip_address: Option<String>,
     /// Publicip id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub publicip_id: Option<String>,
     /// Readonly domain name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub readonly_domain_name: Option<String>,
     /// Security group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub security_group_id: Option<String>,
     /// Service task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub service_task_id: Option<String>,
     /// Service upgrade.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub service_upgrade: Option<bool>,
     /// Spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub spec_code: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Sub status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub sub_status: Option<String>,
     /// Subnet id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub subnet_id: Option<String>,
     /// Tags.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Updated at (e.g. 2017-03-31T19:24:46.297Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
-    /// Used memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Used memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub used_memory: Option<i32>,
     /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_id: Option<String>,
     /// User name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_name: Option<String>,
     /// Vpc id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub vpc_id: Option<String>,
     /// Vpc name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub vpc_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3116,10 +3121,10 @@ pub struct InstanceListInfo {
 #[serde(default)]
 pub struct InstanceNodesInfoResp {
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Node count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub node_count: Option<i32>,
     /// Nodes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3133,10 +3138,10 @@ pub struct InstanceNodesInfoResp {
 #[serde(default)]
 pub struct InstanceReplicationDimensionsInfo {
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub value: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3147,28 +3152,28 @@ pub struct InstanceReplicationDimensionsInfo {
 #[serde(default)]
 pub struct InstanceReplicationListInfo {
     /// Az code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub az_code: Option<String>,
     /// Dimensions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<InstanceReplicationDimensionsInfo>>,
     /// Is replication.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub is_replication: Option<bool>,
     /// Node id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_id: Option<String>,
     /// Replication id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub replication_id: Option<String>,
     /// Replication ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub replication_ip: Option<String>,
     /// Replication role.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub replication_role: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3179,37 +3184,37 @@ pub struct InstanceReplicationListInfo {
 #[serde(default)]
 pub struct InstanceRestoreInfo {
     /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_id: Option<String>,
     /// Backup name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_name: Option<String>,
     /// Backup remark.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_remark: Option<String>,
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub progress: Option<String>,
     /// Restore id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub restore_id: Option<String>,
     /// Restore name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub restore_name: Option<String>,
     /// Restore remark.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub restore_remark: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3220,31 +3225,31 @@ pub struct InstanceRestoreInfo {
 #[serde(default)]
 pub struct InstanceStatistic {
     /// Cmd get count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub cmd_get_count: Option<i64>,
     /// Cmd set count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub cmd_set_count: Option<i64>,
     /// Input kbps.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub input_kbps: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Keys.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub keys: Option<i64>,
-    /// Max memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Max memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub max_memory: Option<i64>,
     /// Output kbps.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub output_kbps: Option<String>,
-    /// Used cpu.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Used cpu (unit: seconds).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub used_cpu: Option<String>,
-    /// Used memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Used memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub used_memory: Option<i64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3255,10 +3260,10 @@ pub struct InstanceStatistic {
 #[serde(default)]
 pub struct Instances {
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Instance name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3269,13 +3274,13 @@ pub struct Instances {
 #[serde(default)]
 pub struct InstancesMonitoredObject {
     /// Dcs instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dcs_instance_id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3298,10 +3303,10 @@ pub struct IpExchangeRequest {
 #[serde(default)]
 pub struct Item {
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3312,16 +3317,16 @@ pub struct Item {
 #[serde(default)]
 pub struct KeySpace {
     /// Avg ttl.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub avg_ttl: Option<String>,
     /// Db idx.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub db_idx: Option<String>,
     /// Expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub expires: Option<String>,
     /// Keys.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub keys: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3331,11 +3336,11 @@ pub struct KeySpace {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct KeyTypeByte {
-    /// Bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bytes: Option<i32>,
-    /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Memory of keys of this type (bytes).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub bytes: Option<i64>,
+    /// Data type.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3345,11 +3350,11 @@ pub struct KeyTypeByte {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct KeyTypeNum {
-    /// Num.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub num: Option<i32>,
-    /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Keys of this type.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub num: Option<i64>,
+    /// Data type.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3359,17 +3364,17 @@ pub struct KeyTypeNum {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LargestKey {
-    /// Bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bytes: Option<i32>,
-    /// Key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Memory the key takes (bytes).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub bytes: Option<i64>,
+    /// Key name.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub key: Option<String>,
-    /// Num of elem.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub num_of_elem: Option<i32>,
-    /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Elements in the value (1 for strings).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub num_of_elem: Option<i64>,
+    /// Data type of the key.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3379,17 +3384,17 @@ pub struct LargestKey {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LargestKeyPrefix {
-    /// Bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bytes: Option<i32>,
-    /// Key prefix.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Memory of the keys under the prefix (bytes).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub bytes: Option<i64>,
+    /// The prefix shared by the keys.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub key_prefix: Option<String>,
-    /// Num.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub num: Option<i32>,
-    /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Keys under the prefix.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub num: Option<i64>,
+    /// Data type of the keys under the prefix.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3400,10 +3405,10 @@ pub struct LargestKeyPrefix {
 #[serde(default)]
 pub struct LinksItem {
     /// File name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub file_name: Option<String>,
     /// Link.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub link: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3442,7 +3447,7 @@ pub struct ListAvailableZonesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<AvailableZones>>,
     /// Region id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub region_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3453,19 +3458,19 @@ pub struct ListAvailableZonesResponse {
 #[serde(default)]
 pub struct ListAvailableZonesV1AvailableZones {
     /// Code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub code: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub port: Option<String>,
     /// Resource availability.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub resource_availability: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3513,7 +3518,7 @@ pub struct ListBackgroundTaskRequest {
 #[serde(default)]
 pub struct ListBackgroundTaskResponse {
     /// Task count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_count: Option<String>,
     /// Tasks.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3538,10 +3543,10 @@ pub struct ListBackupFileLinksRequest {
 #[serde(default)]
 pub struct ListBackupFileLinksResponse {
     /// Bucket name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub bucket_name: Option<String>,
     /// File path.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub file_path: Option<String>,
     /// Links.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3578,7 +3583,7 @@ pub struct ListBackupRecordsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_record_response: Option<Vec<BackupRecordResponse>>,
     /// Total num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total_num: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3589,43 +3594,46 @@ pub struct ListBackupRecordsResponse {
 #[serde(default)]
 pub struct ListBackupRecordsV1BackupRecordResponse {
     /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_id: Option<String>,
     /// Backup name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_name: Option<String>,
     /// Backup type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_type: Option<String>,
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Execution at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub execution_at: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Is support restore.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub is_support_restore: Option<String>,
     /// Period.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub period: Option<String>,
     /// Progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub progress: Option<String>,
+    /// Remark.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
+    pub remark: Option<String>,
     /// Size.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
     pub size: Option<i64>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3659,7 +3667,7 @@ pub struct ListBackupRecordsV1Response {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_record_response: Option<Vec<ListBackupRecordsV1BackupRecordResponse>>,
     /// Total num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total_num: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3687,10 +3695,10 @@ pub struct ListBigkeyScanTasksRequest {
 #[serde(default)]
 pub struct ListBigkeyScanTasksResponse {
     /// Count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub count: Option<i32>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Records.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3722,7 +3730,7 @@ pub struct ListCenterTaskRequest {
 #[serde(default)]
 pub struct ListCenterTaskResponse {
     /// Task count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_count: Option<String>,
     /// Tasks.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3735,41 +3743,41 @@ pub struct ListCenterTaskResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListCenterTasksResp {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-17T07:38:42.503Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsBody>,
     /// Enable show.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_show: Option<bool>,
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Params.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub params: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
-    /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Updated at (e.g. 2020-06-17T07:38:42.503Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_id: Option<String>,
     /// User name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3808,10 +3816,10 @@ pub struct ListClientsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<ClientInfo>>,
     /// Count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub count: Option<i32>,
     /// Time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub time: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3839,7 +3847,7 @@ pub struct ListConfigHistoriesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub histories: Option<Vec<HistoryInfo>>,
     /// History num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub history_num: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3882,7 +3890,7 @@ pub struct ListConfigTemplatesRequest {
 #[serde(default)]
 pub struct ListConfigTemplatesResponse {
     /// Template num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub template_num: Option<i32>,
     /// Templates.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3904,19 +3912,19 @@ pub struct ListConfigurationsRequest {
 #[serde(default)]
 pub struct ListConfigurationsResponse {
     /// Config status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub config_status: Option<String>,
     /// Config time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub config_time: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Redis config.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redis_config: Option<Vec<QueryRedisConfig>>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3927,25 +3935,25 @@ pub struct ListConfigurationsResponse {
 #[serde(default)]
 pub struct ListConfigurationsV1RedisConfig {
     /// Default value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub default_value: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Param id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub param_id: Option<i32>,
     /// Param name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub param_name: Option<String>,
     /// Param value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub param_value: Option<String>,
     /// Value range.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub value_range: Option<String>,
     /// Value type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub value_type: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -3964,19 +3972,19 @@ pub struct ListConfigurationsV1Request {
 #[serde(default)]
 pub struct ListConfigurationsV1Response {
     /// Config status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub config_status: Option<String>,
     /// Config time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub config_time: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Redis config.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redis_config: Option<Vec<ListConfigurationsV1RedisConfig>>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4004,7 +4012,7 @@ pub struct ListDiagnosisTasksResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnosis_report_list: Option<Vec<DiagnosisReportInfo>>,
     /// Total num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total_num: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4061,7 +4069,7 @@ pub struct ListGroupReplicationInfoRequest {
 #[serde(default)]
 pub struct ListGroupReplicationInfoResponse {
     /// Group count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub group_count: Option<i32>,
     /// Group list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4092,10 +4100,10 @@ pub struct ListHotKeyScanTasksRequest {
 #[serde(default)]
 pub struct ListHotKeyScanTasksResponse {
     /// Count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub count: Option<i32>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Records.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4119,7 +4127,7 @@ pub struct ListInstanceOperationsRequest {
 #[serde(default)]
 pub struct ListInstanceOperationsResponse {
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Operations.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4172,7 +4180,7 @@ pub struct ListInstancesRequest {
 #[serde(default)]
 pub struct ListInstancesResponse {
     /// Instance num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub instance_num: Option<i32>,
     /// Instances.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4186,103 +4194,103 @@ pub struct ListInstancesResponse {
 #[serde(default)]
 pub struct ListInstancesV1Instance {
     /// Access user.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub access_user: Option<String>,
-    /// Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Capacity (unit: GB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub capacity: Option<i32>,
-    /// Capacity minor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Capacity minor (unit: GB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub capacity_minor: Option<String>,
     /// Charging mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub charging_mode: Option<i32>,
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Enable publicip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_publicip: Option<bool>,
     /// Enable ssl.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_ssl: Option<bool>,
     /// Engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine: Option<String>,
     /// Engine version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine_version: Option<String>,
     /// Enterprise project id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub enterprise_project_id: Option<String>,
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Internal version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub internal_version: Option<String>,
     /// Ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ip: Option<String>,
-    /// Maintain begin.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Maintain begin (e.g. HH:mm:ss).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub maintain_begin: Option<String>,
-    /// Maintain end.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Maintain end (e.g. HH:mm:ss).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub maintain_end: Option<String>,
-    /// Max memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Max memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub max_memory: Option<i32>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// No password access.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub no_password_access: Option<String>,
     /// Port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub port: Option<i32>,
     /// Publicip address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub publicip_address: Option<String>,
     /// Publicip id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub publicip_id: Option<String>,
     /// Resource spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub resource_spec_code: Option<String>,
     /// Security group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub security_group_id: Option<String>,
     /// Service task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub service_task_id: Option<String>,
     /// Service upgrade.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub service_upgrade: Option<bool>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Tags.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// Used memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Used memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub used_memory: Option<i32>,
     /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_id: Option<String>,
     /// User name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_name: Option<String>,
     /// Vpc id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub vpc_id: Option<String>,
     /// Vpc name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub vpc_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4326,7 +4334,7 @@ pub struct ListInstancesV1Request {
 #[serde(default)]
 pub struct ListInstancesV1Response {
     /// Instance num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub instance_num: Option<i32>,
     /// Instances.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4357,16 +4365,16 @@ pub struct ListMaintenanceWindowsResponse {
 #[serde(default)]
 pub struct ListMaintenanceWindowsV1MaintainWindows {
     /// Begin.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub begin: Option<String>,
     /// Default.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub default: Option<bool>,
     /// End.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub end: Option<String>,
     /// Seq.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub seq: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4411,7 +4419,7 @@ pub struct ListMigrationTaskLogsRequest {
 #[serde(default)]
 pub struct ListMigrationTaskLogsResponse {
     /// Log num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub log_num: Option<i32>,
     /// Migration logs.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4440,7 +4448,7 @@ pub struct ListMigrationTaskRequest {
 #[serde(default)]
 pub struct ListMigrationTaskResponse {
     /// Count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub count: Option<i32>,
     /// Migration tasks.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4482,7 +4490,7 @@ pub struct ListMonitoredObjectsOfInstanceResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub router: Option<Vec<String>>,
     /// Total.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4516,7 +4524,7 @@ pub struct ListMonitoredObjectsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub router: Option<Vec<String>>,
     /// Total.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4536,49 +4544,49 @@ pub struct ListNumberOfInstancesInDifferentStatusRequest {
 #[serde(default)]
 pub struct ListNumberOfInstancesInDifferentStatusResponse {
     /// Createfailed count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub createfailed_count: Option<i32>,
     /// Creating count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub creating_count: Option<i32>,
     /// Error count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub error_count: Option<i32>,
     /// Extending count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub extending_count: Option<i32>,
     /// Flushing count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub flushing_count: Option<i32>,
     /// Freezing count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub freezing_count: Option<i32>,
     /// Frozen count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub frozen_count: Option<i32>,
     /// Memcached.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memcached: Option<StatusStatistic>,
     /// Migrating count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub migrating_count: Option<i32>,
     /// Paying count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub paying_count: Option<i32>,
     /// Redis.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redis: Option<StatusStatistic>,
     /// Restarting count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub restarting_count: Option<i32>,
     /// Restoring count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub restoring_count: Option<i32>,
     /// Running count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub running_count: Option<i32>,
     /// Upgrading count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub upgrading_count: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4598,28 +4606,28 @@ pub struct ListNumberOfInstancesInDifferentStatusV1Request {
 #[serde(default)]
 pub struct ListNumberOfInstancesInDifferentStatusV1Response {
     /// Createfailed count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub createfailed_count: Option<i32>,
     /// Creating count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub creating_count: Option<i32>,
     /// Deleting count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub deleting_count: Option<i32>,
     /// Error count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub error_count: Option<i32>,
     /// Extending count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub extending_count: Option<i32>,
     /// Frozen count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub frozen_count: Option<i32>,
     /// Restarting count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub restarting_count: Option<i32>,
     /// Running count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub running_count: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4647,13 +4655,13 @@ pub struct ListOfflineKeyAnalysisTaskRequest {
 #[serde(default)]
 pub struct ListOfflineKeyAnalysisTaskResponse {
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Records.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<OfflineKeyAnalysisRecord>>,
     /// Total.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4664,34 +4672,34 @@ pub struct ListOfflineKeyAnalysisTaskResponse {
 #[serde(default)]
 pub struct ListProductsV1Details {
     /// Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub capacity: Option<String>,
     /// Db number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub db_number: Option<String>,
     /// Max bandwidth.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub max_bandwidth: Option<String>,
     /// Max clients.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub max_clients: Option<String>,
     /// Max connections.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub max_connections: Option<String>,
     /// Max in bandwidth.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub max_in_bandwidth: Option<String>,
     /// Max memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub max_memory: Option<String>,
     /// Proxy num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub proxy_num: Option<String>,
     /// Sharding num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub sharding_num: Option<String>,
     /// Tenant ip count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub tenant_ip_count: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4703,12 +4711,12 @@ pub struct ListProductsV1Details {
 pub struct ListProductsV1Flavors {
     /// Available zones.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub available_zones: Option<Vec<String>>,
+    pub available_zones: Option<Vec<serde_json::Value>>,
     /// Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub capacity: Option<String>,
     /// Unit.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub unit: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4719,58 +4727,58 @@ pub struct ListProductsV1Flavors {
 #[serde(default)]
 pub struct ListProductsV1Products {
     /// Billing factor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub billing_factor: Option<String>,
     /// Cache mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cache_mode: Option<String>,
     /// Charging type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub charging_type: Option<String>,
     /// Cloud resource type code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cloud_resource_type_code: Option<String>,
     /// Cloud service type code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cloud_service_type_code: Option<String>,
     /// Cpu type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cpu_type: Option<String>,
     /// Currency.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub currency: Option<String>,
     /// Details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<ListProductsV1Details>>,
     /// Engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine: Option<String>,
     /// Engine versions.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine_versions: Option<String>,
     /// Flavors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<ListProductsV1Flavors>>,
     /// Prod type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub prod_type: Option<String>,
     /// Product id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub product_id: Option<String>,
     /// Product type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub product_type: Option<String>,
     /// Spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub spec_code: Option<String>,
     /// Spec details.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub spec_details: Option<String>,
     /// Spec details2.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub spec_details2: Option<String>,
     /// Storage type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub storage_type: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4817,7 +4825,7 @@ pub struct ListRedislogResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_list: Option<Vec<RunlogItem>>,
     /// Total num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total_num: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4851,7 +4859,7 @@ pub struct ListRestoreRecordsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_record_response: Option<Vec<InstanceRestoreInfo>>,
     /// Total num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total_num: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4885,7 +4893,7 @@ pub struct ListRestoreRecordsV1Response {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_record_response: Option<Vec<ListRestoreRecordsV1RestoreRecordResponse>>,
     /// Total num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total_num: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4896,34 +4904,37 @@ pub struct ListRestoreRecordsV1Response {
 #[serde(default)]
 pub struct ListRestoreRecordsV1RestoreRecordResponse {
     /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_id: Option<String>,
     /// Backup name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_name: Option<String>,
     /// Backup remark.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_remark: Option<String>,
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
+    /// Progress.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
+    pub progress: Option<String>,
     /// Restore id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub restore_id: Option<String>,
     /// Restore name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub restore_name: Option<String>,
     /// Restore remark.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub restore_remark: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -4961,13 +4972,13 @@ pub struct ListSlowlogRequest {
 #[serde(default)]
 pub struct ListSlowlogResponse {
     /// Count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub count: Option<i32>,
     /// Slowlogs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slowlogs: Option<Vec<SlowlogItem>>,
     /// Total num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total_num: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5012,31 +5023,31 @@ pub struct ListStatisticsOfRunningInstancesV1Response {
 #[serde(default)]
 pub struct ListStatisticsOfRunningInstancesV1Statistics {
     /// Cmd get count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub cmd_get_count: Option<i32>,
     /// Cmd set count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub cmd_set_count: Option<i32>,
     /// Input kbps.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub input_kbps: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Keys.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub keys: Option<i32>,
-    /// Max memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Max memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub max_memory: Option<i32>,
     /// Output kbps.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub output_kbps: Option<String>,
     /// Used cpu.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub used_cpu: Option<String>,
-    /// Used memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Used memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub used_memory: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5066,10 +5077,26 @@ pub struct ListTagsOfTenantResponse {
 pub struct ListTagsOfTenantV1Request {
 }
 
-/// Output of ListTagsOfTenantV1.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListTagsOfTenantV1Response {
+    /// Tags in use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ListTagsOfTenantV1Tag>>,
+    /// Fields the spec does not name (kept, and sent back when serialized).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListTagsOfTenantV1Tag {
+    /// Tag key.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
+    pub key: Option<String>,
+    /// Values used with the key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5099,10 +5126,10 @@ pub struct LoginWebCliRequest {
 #[serde(default)]
 pub struct LoginWebCliResponse {
     /// Client id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub client_id: Option<String>,
     /// Databases.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub databases: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5141,17 +5168,17 @@ pub struct LogoutWebCliBody {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MaintainWindowsEntity {
-    /// Begin.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Begin (e.g. HH:mm:ss).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub begin: Option<String>,
     /// Default.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub default: Option<bool>,
-    /// End.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// End (e.g. HH:mm:ss).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub end: Option<String>,
     /// Seq.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub seq: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5193,20 +5220,20 @@ pub struct MigrateAzResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MigrationLog {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2023-05-15T09:11:25.449Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Keyword.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<Vec<String>>,
     /// Log code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub log_code: Option<String>,
     /// Log level.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub log_level: Option<String>,
     /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub message: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5217,79 +5244,79 @@ pub struct MigrationLog {
 #[serde(default)]
 pub struct MigrationTaskList {
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Data source.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub data_source: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Ecs tenant private ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ecs_tenant_private_ip: Option<String>,
     /// Error message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_message: Option<String>,
     /// Migration method.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub migration_method: Option<String>,
     /// Migration type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub migration_type: Option<String>,
     /// Released at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub released_at: Option<String>,
     /// Resume mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub resume_mode: Option<String>,
     /// Source instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub source_instance_id: Option<String>,
     /// Source instance name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub source_instance_name: Option<String>,
     /// Source instance spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub source_instance_spec_code: Option<String>,
     /// Source instance status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub source_instance_status: Option<String>,
     /// Source instance subnet id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub source_instance_subnet_id: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Supported features.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_features: Option<Vec<String>>,
     /// Target instance addrs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub target_instance_addrs: Option<String>,
     /// Target instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub target_instance_id: Option<String>,
     /// Target instance name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub target_instance_name: Option<String>,
     /// Target instance spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub target_instance_spec_code: Option<String>,
     /// Target instance status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub target_instance_status: Option<String>,
     /// Target instance subnet id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub target_instance_subnet_id: Option<String>,
     /// Task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_id: Option<String>,
     /// Task name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_name: Option<String>,
     /// Version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub version: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5316,10 +5343,10 @@ pub struct ModifyInstanceBody {
     /// Instance backup policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_backup_policy: Option<BackupPolicy>,
-    /// Maintain begin.
+    /// Maintain begin (e.g. HH:mm:ss).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_begin: Option<String>,
-    /// Maintain end.
+    /// Maintain end (e.g. HH:mm:ss).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_end: Option<String>,
     /// Name.
@@ -5381,52 +5408,52 @@ pub struct ModifyRedisConfigBody {
 #[serde(default)]
 pub struct NodesInfoResp {
     /// Az code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub az_code: Option<String>,
     /// Dimensions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<InstanceReplicationDimensionsInfo>>,
     /// Group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_id: Option<String>,
     /// Group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_name: Option<String>,
     /// Is access.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub is_access: Option<bool>,
     /// Is remove ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub is_remove_ip: Option<bool>,
     /// Logical node id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub logical_node_id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Node id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_id: Option<String>,
     /// Node ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_ip: Option<String>,
     /// Node port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_port: Option<String>,
     /// Node role.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_role: Option<String>,
     /// Node type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_type: Option<String>,
     /// Priority weight.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub priority_weight: Option<i32>,
     /// Replication id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub replication_id: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5437,19 +5464,19 @@ pub struct NodesInfoResp {
 #[serde(default)]
 pub struct OfflineKeyAnalysisRecord {
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5460,13 +5487,13 @@ pub struct OfflineKeyAnalysisRecord {
 #[serde(default)]
 pub struct Operations {
     /// Cause id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cause_id: Option<String>,
     /// Is support.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub is_support: Option<bool>,
     /// Operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub operation: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5487,16 +5514,16 @@ pub struct PriorityBody {
 #[serde(default)]
 pub struct Proxy2NodeMonitoredObject {
     /// Dcs cluster proxy2 node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dcs_cluster_proxy2_node: Option<String>,
     /// Dcs instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dcs_instance_id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5507,16 +5534,16 @@ pub struct Proxy2NodeMonitoredObject {
 #[serde(default)]
 pub struct ProxyNodeMonitoredObject {
     /// Dcs cluster proxy node.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dcs_cluster_proxy_node: Option<String>,
     /// Dcs instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub dcs_instance_id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5527,25 +5554,25 @@ pub struct ProxyNodeMonitoredObject {
 #[serde(default)]
 pub struct QueryRedisConfig {
     /// Default value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub default_value: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Param id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub param_id: Option<String>,
     /// Param name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub param_name: Option<String>,
     /// Param value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub param_value: Option<String>,
     /// Value range.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub value_range: Option<String>,
     /// Value type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub value_type: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5566,23 +5593,23 @@ pub struct QueryTenantQuotaRespQuotas {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RecordsResponse {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Finished at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Scan type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub scan_type: Option<String>,
-    /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Started at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5642,22 +5669,22 @@ pub struct RenameCommandResp {
 #[serde(default)]
 pub struct ReplicationInfo {
     /// Available zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub available_zone: Option<String>,
     /// Group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_id: Option<String>,
     /// Group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_name: Option<String>,
     /// Node id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_id: Option<String>,
     /// Replication id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub replication_id: Option<String>,
     /// Replication ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub replication_ip: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5679,19 +5706,19 @@ pub struct ResetAclAccountPassWordRequest {
 #[serde(default)]
 pub struct ResetAclAccountPassWordResponse {
     /// Code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub code: Option<String>,
     /// Lock time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub lock_time: Option<String>,
     /// Lock time left.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub lock_time_left: Option<String>,
     /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub message: Option<String>,
     /// Retry times left.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub retry_times_left: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5725,22 +5752,22 @@ pub struct ResetPasswordRequest {
 #[serde(default)]
 pub struct ResetPasswordResponse {
     /// Code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub code: Option<String>,
     /// Ext message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ext_message: Option<String>,
     /// Lock time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub lock_time: Option<String>,
     /// Lock time left.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub lock_time_left: Option<String>,
     /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub message: Option<String>,
     /// Retry times left.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub retry_times_left: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5762,7 +5789,7 @@ pub struct ResizeInstanceBody {
     /// Execute immediately.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execute_immediately: Option<bool>,
-    /// New capacity.
+    /// New capacity (unit: GB).
     pub new_capacity: i32,
     /// Node list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -5798,7 +5825,7 @@ pub struct ResizeInstanceResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ResizeInstanceV1Body {
-    /// New capacity.
+    /// New capacity (unit: GB).
     pub new_capacity: i32,
     /// Spec code.
     pub spec_code: String,
@@ -5829,10 +5856,10 @@ pub struct ResizeInstanceV1Response {
 #[serde(default)]
 pub struct ResourceTag {
     /// Key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub key: Option<String>,
     /// Value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub value: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5843,22 +5870,22 @@ pub struct ResourceTag {
 #[serde(default)]
 pub struct Resources {
     /// Max.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub max: Option<i32>,
     /// Min.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub min: Option<i32>,
     /// Quota.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub quota: Option<i32>,
     /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Unit.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub unit: Option<String>,
     /// Used.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub used: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5889,7 +5916,7 @@ pub struct RestartOrFlushInstancesV1Body {
     /// Action.
     pub action: String,
     /// Instances.
-    pub instances: Vec<String>,
+    pub instances: Vec<serde_json::Value>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -5917,10 +5944,10 @@ pub struct RestartOrFlushInstancesV1Response {
 #[serde(default)]
 pub struct RestartOrFlushInstancesV1Results {
     /// Instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5953,7 +5980,7 @@ pub struct RestoreInstanceRequest {
 #[serde(default)]
 pub struct RestoreInstanceResponse {
     /// Restore id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub restore_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -5986,7 +6013,7 @@ pub struct RestoreInstanceV1Request {
 #[serde(default)]
 pub struct RestoreInstanceV1Response {
     /// Restore id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub restore_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6014,25 +6041,25 @@ pub struct RollbackExchangeInstanceIpResponse {
 #[serde(default)]
 pub struct RunlogItem {
     /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_id: Option<String>,
     /// File name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub file_name: Option<String>,
     /// Group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_name: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Replication ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub replication_ip: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub time: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6081,26 +6108,26 @@ pub struct ScanExpireKeyRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ScanExpireKeyResponse {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Finished at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Scan type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub scan_type: Option<String>,
-    /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Started at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6110,7 +6137,7 @@ pub struct ScanExpireKeyResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SetOnlineMigrationTaskBody {
-    /// Bandwidth limit mb.
+    /// Bandwidth limit mb (unit: MB).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_limit_mb: Option<String>,
     /// Migration method.
@@ -6139,16 +6166,16 @@ pub struct SetOnlineMigrationTaskRequest {
 #[serde(default)]
 pub struct SetOnlineMigrationTaskResponse {
     /// Error.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6169,10 +6196,10 @@ pub struct ShowBackgroundTaskProgressRequest {
 #[serde(default)]
 pub struct ShowBackgroundTaskProgressResponse {
     /// Progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub progress: Option<i32>,
-    /// Remain time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Remain time (unit: seconds).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub remain_time: Option<i32>,
     /// Step details.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6194,17 +6221,17 @@ pub struct ShowBandwidthsRequest {
 #[serde(default)]
 pub struct ShowBandwidthsResponse {
     /// Allow modify.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub allow_modify: Option<bool>,
     /// Bandwidth.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub bandwidth: Option<i64>,
     /// Group bandwidths.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_bandwidths: Option<Vec<GroupBandwidthInfo>>,
     /// Max bandwidth.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_bandwidth: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub max_bandwidth: Option<i64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -6222,16 +6249,16 @@ pub struct ShowBigkeyAutoscanConfigRequest {
 #[serde(default)]
 pub struct ShowBigkeyAutoscanConfigResponse {
     /// Enable auto scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_auto_scan: Option<bool>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Schedule at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
-    /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Updated at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6251,32 +6278,32 @@ pub struct ShowBigkeyScanTaskDetailsRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ShowBigkeyScanTaskDetailsResponse {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Finished at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<BigkeysBody>>,
     /// Num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub num: Option<i32>,
     /// Scan type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub scan_type: Option<String>,
-    /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Started at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6316,34 +6343,34 @@ pub struct ShowConfigTemplateRequest {
 #[serde(default)]
 pub struct ShowConfigTemplateResponse {
     /// Cache mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cache_mode: Option<String>,
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2023-05-10T11:09:35.802Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine: Option<String>,
     /// Engine version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine_version: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Product type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub product_type: Option<String>,
     /// Storage type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub storage_type: Option<String>,
     /// Template id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub template_id: Option<String>,
     /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6362,13 +6389,13 @@ pub struct ShowDiagnosisTaskDetailsRequest {
 #[serde(default)]
 pub struct ShowDiagnosisTaskDetailsResponse {
     /// Abnormal item sum.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub abnormal_item_sum: Option<i32>,
     /// Diagnosis node report list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnosis_node_report_list: Option<Vec<DiagnosisNodeReport>>,
     /// Failed item sum.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub failed_item_sum: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6387,25 +6414,25 @@ pub struct ShowExpireAutoScanConfigRequest {
 #[serde(default)]
 pub struct ShowExpireAutoScanConfigResponse {
     /// Enable auto scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_auto_scan: Option<bool>,
     /// First scan at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub first_scan_at: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
-    /// Interval.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Interval (unit: seconds).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub interval: Option<i32>,
     /// Scan keys count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub scan_keys_count: Option<i32>,
-    /// Timeout.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Timeout (unit: seconds).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub timeout: Option<i32>,
-    /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Updated at (e.g. 2023-06-15T06:20:13.283Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6433,16 +6460,16 @@ pub struct ShowExpireKeyScanInfoRequest {
 #[serde(default)]
 pub struct ShowExpireKeyScanInfoResponse {
     /// Count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub count: Option<i32>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Records.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<SimpleKeyScanRecord>>,
     /// Total.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6461,16 +6488,16 @@ pub struct ShowHotkeyAutoscanConfigRequest {
 #[serde(default)]
 pub struct ShowHotkeyAutoscanConfigResponse {
     /// Enable auto scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_auto_scan: Option<bool>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Schedule at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
-    /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Updated at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6490,32 +6517,32 @@ pub struct ShowHotkeyTaskDetailsRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ShowHotkeyTaskDetailsResponse {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Finished at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<HotkeysBody>>,
     /// Num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub num: Option<i32>,
     /// Scan type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub scan_type: Option<String>,
-    /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Started at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6534,23 +6561,23 @@ pub struct ShowInstanceBandwidthAutoScalingPolicyRequest {
 #[serde(default)]
 pub struct ShowInstanceBandwidthAutoScalingPolicyResponse {
     /// Bandwidth usage lower threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth_usage_lower_threshold: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub bandwidth_usage_lower_threshold: Option<i64>,
     /// Bandwidth usage upper threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth_usage_upper_threshold: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub bandwidth_usage_upper_threshold: Option<i64>,
     /// Scale in cooldown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scale_in_cooldown: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub scale_in_cooldown: Option<i64>,
     /// Scale in enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub scale_in_enabled: Option<bool>,
     /// Scale out cooldown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scale_out_cooldown: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub scale_out_cooldown: Option<i64>,
     /// Window size.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub window_size: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub window_size: Option<i64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -6568,7 +6595,7 @@ pub struct ShowInstanceRequest {
 #[serde(default)]
 pub struct ShowInstanceResponse {
     /// Access user.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub access_user: Option<String>,
     /// Available zones.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6577,181 +6604,181 @@ pub struct ShowInstanceResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub az_codes: Option<Vec<String>>,
     /// Backend addrs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backend_addrs: Option<String>,
     /// Bandwidth info.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_info: Option<BandwidthInfo>,
     /// Cache mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cache_mode: Option<String>,
-    /// Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Capacity (unit: GB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub capacity: Option<i32>,
-    /// Capacity minor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Capacity minor (unit: GB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub capacity_minor: Option<String>,
     /// Charging mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub charging_mode: Option<i32>,
     /// Cloud resource type code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cloud_resource_type_code: Option<String>,
     /// Cloud service type code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cloud_service_type_code: Option<String>,
     /// Cpu type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub cpu_type: Option<String>,
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2017-03-31T12:24:46.297Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Db number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub db_number: Option<i32>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Domain name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub domain_name: Option<String>,
     /// Domain name info.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_name_info: Option<DomainNameInfo>,
     /// Enable publicip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_publicip: Option<bool>,
     /// Enable ssl.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_ssl: Option<bool>,
     /// Engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine: Option<String>,
     /// Engine version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine_version: Option<String>,
     /// Enterprise project id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub enterprise_project_id: Option<String>,
     /// Enterprise project name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub enterprise_project_name: Option<String>,
     /// Features.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Features>,
     /// Inquery spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub inquery_spec_code: Option<String>,
     /// Instance backup policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_backup_policy: Option<InstanceBackupPolicy>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ip: Option<String>,
-    /// Launched at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Launched at (e.g. 2022-07-06T09:32:16.502Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub launched_at: Option<String>,
-    /// Maintain begin.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Maintain begin (e.g. HH:mm:ss).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub maintain_begin: Option<String>,
-    /// Maintain end.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Maintain end (e.g. HH:mm:ss).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub maintain_end: Option<String>,
-    /// Max memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Max memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub max_memory: Option<i32>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// No password access.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub no_password_access: Option<String>,
     /// Order id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub order_id: Option<String>,
     /// Port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub port: Option<i32>,
     /// Product type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub product_type: Option<String>,
     /// Publicip address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub publicip_address: Option<String>,
     /// Publicip id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub publicip_id: Option<String>,
     /// Readonly domain name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub readonly_domain_name: Option<String>,
     /// Replica count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub replica_count: Option<i32>,
     /// Security group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub security_group_id: Option<String>,
     /// Security group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub security_group_name: Option<String>,
     /// Service task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub service_task_id: Option<String>,
     /// Service upgrade.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub service_upgrade: Option<bool>,
     /// Sharding count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub sharding_count: Option<i32>,
     /// Spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub spec_code: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Storage type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub storage_type: Option<String>,
     /// Sub status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub sub_status: Option<String>,
     /// Subnet cidr.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub subnet_cidr: Option<String>,
     /// Subnet id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub subnet_id: Option<String>,
     /// Subnet name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub subnet_name: Option<String>,
     /// Support slow log flag.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub support_slow_log_flag: Option<String>,
     /// Tags.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// Transparent client ip enable.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub transparent_client_ip_enable: Option<bool>,
-    /// Update at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Update at (e.g. 2022-07-06T09:32:16.502Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub update_at: Option<String>,
-    /// Used memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Used memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub used_memory: Option<i32>,
     /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_id: Option<String>,
     /// User name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_name: Option<String>,
     /// Vpc id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub vpc_id: Option<String>,
     /// Vpc name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub vpc_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6770,22 +6797,22 @@ pub struct ShowInstanceSslDetailRequest {
 #[serde(default)]
 pub struct ShowInstanceSslDetailResponse {
     /// Domain name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub domain_name: Option<String>,
     /// Enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enabled: Option<bool>,
     /// Ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ip: Option<String>,
     /// Port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub port: Option<String>,
     /// Ssl expired at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ssl_expired_at: Option<String>,
     /// Ssl validated.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub ssl_validated: Option<bool>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6841,136 +6868,136 @@ pub struct ShowInstanceV1Request {
 #[serde(default)]
 pub struct ShowInstanceV1Response {
     /// Access user.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub access_user: Option<String>,
     /// Available zones.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub available_zones: Option<Vec<String>>,
+    pub available_zones: Option<Vec<serde_json::Value>>,
     /// Backend addrs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backend_addrs: Option<String>,
-    /// Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Capacity (unit: GB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub capacity: Option<i32>,
     /// Capacity minor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub capacity_minor: Option<String>,
     /// Charging mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub charging_mode: Option<i32>,
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Enable publicip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_publicip: Option<bool>,
     /// Enable ssl.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_ssl: Option<bool>,
     /// Engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine: Option<String>,
     /// Engine version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine_version: Option<String>,
     /// Enterprise project id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub enterprise_project_id: Option<String>,
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Instance backup policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_backup_policy: Option<serde_json::Value>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Internal version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub internal_version: Option<String>,
     /// Ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ip: Option<String>,
     /// Libos.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub libos: Option<bool>,
-    /// Maintain begin.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Maintain begin (e.g. HH:mm:ss).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub maintain_begin: Option<String>,
-    /// Maintain end.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Maintain end (e.g. HH:mm:ss).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub maintain_end: Option<String>,
-    /// Max memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Max memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub max_memory: Option<i32>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// No password access.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub no_password_access: Option<String>,
     /// Order id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub order_id: Option<String>,
     /// Port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub port: Option<i32>,
     /// Product id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub product_id: Option<String>,
     /// Publicip address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub publicip_address: Option<String>,
     /// Publicip id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub publicip_id: Option<String>,
     /// Resource spec code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub resource_spec_code: Option<String>,
     /// Security group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub security_group_id: Option<String>,
     /// Security group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub security_group_name: Option<String>,
     /// Service task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub service_task_id: Option<String>,
     /// Service upgrade.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub service_upgrade: Option<bool>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Subnet cidr.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub subnet_cidr: Option<String>,
     /// Subnet id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub subnet_id: Option<String>,
     /// Subnet name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub subnet_name: Option<String>,
     /// Tags.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// Used memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Used memory (unit: MB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub used_memory: Option<i32>,
     /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_id: Option<String>,
     /// User name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_name: Option<String>,
     /// Vpc id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub vpc_id: Option<String>,
     /// Vpc name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub vpc_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -6989,22 +7016,22 @@ pub struct ShowInstanceVersionRequest {
 #[serde(default)]
 pub struct ShowInstanceVersionResponse {
     /// Engine minor version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub engine_minor_version: Option<String>,
     /// Engine minor version upgradable.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub engine_minor_version_upgradable: Option<bool>,
     /// Latest engine minor version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub latest_engine_minor_version: Option<String>,
     /// Latest proxy minor version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub latest_proxy_minor_version: Option<String>,
     /// Proxy minor version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub proxy_minor_version: Option<String>,
     /// Proxy minor version upgradable.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub proxy_minor_version_upgradable: Option<bool>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7023,10 +7050,10 @@ pub struct ShowIpWhitelistRequest {
 #[serde(default)]
 pub struct ShowIpWhitelistResponse {
     /// Enable whitelist.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_whitelist: Option<bool>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Whitelist.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7048,22 +7075,22 @@ pub struct ShowJobInfoRequest {
 #[serde(default)]
 pub struct ShowJobInfoResponse {
     /// Begin time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub begin_time: Option<String>,
     /// End time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub end_time: Option<String>,
     /// Fail reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub fail_reason: Option<String>,
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Job type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_type: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7085,37 +7112,37 @@ pub struct ShowMigrationTaskResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_files: Option<BackupFilesBody>,
     /// Bandwidth limit mb.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub bandwidth_limit_mb: Option<String>,
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Ecs tenant private ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ecs_tenant_private_ip: Option<String>,
     /// Migration method.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub migration_method: Option<String>,
     /// Migration type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub migration_type: Option<String>,
     /// Network type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub network_type: Option<String>,
     /// Released at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub released_at: Option<String>,
     /// Resume mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub resume_mode: Option<String>,
     /// Source instance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance: Option<SourceInstanceBody>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Supported features.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7124,28 +7151,28 @@ pub struct ShowMigrationTaskResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_instance: Option<TargetInstanceBody>,
     /// Task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_id: Option<String>,
     /// Task name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_name: Option<String>,
     /// Task status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_status: Option<String>,
     /// Tenant security group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub tenant_security_group_id: Option<String>,
     /// Tenant subnet id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub tenant_subnet_id: Option<String>,
     /// Tenant vpc id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub tenant_vpc_id: Option<String>,
     /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub version: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7164,25 +7191,25 @@ pub struct ShowMigrationTaskStatsRequest {
 #[serde(default)]
 pub struct ShowMigrationTaskStatsResponse {
     /// Full migration progress.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub full_migration_progress: Option<String>,
     /// Is migrating.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub is_migrating: Option<bool>,
     /// Offset.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub offset: Option<String>,
     /// Source dbsize.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub source_dbsize: Option<String>,
     /// Target dbsize.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub target_dbsize: Option<String>,
-    /// Target input kbps.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Target input kbps (unit: KB).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub target_input_kbps: Option<String>,
     /// Target ops.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub target_ops: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7201,13 +7228,13 @@ pub struct ShowNodesInformationRequest {
 #[serde(default)]
 pub struct ShowNodesInformationResponse {
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Nodes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<NodesInfoResp>>,
     /// Total.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub total: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7227,55 +7254,55 @@ pub struct ShowOfflineKeyAnalysisTaskRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ShowOfflineKeyAnalysisTaskResponse {
-    /// Analysis type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How the analysis was started.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub analysis_type: Option<String>,
-    /// Backup id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Backup that was analysed, if one was named.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub backup_id: Option<String>,
     /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
-    /// Group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Shard (group) the node belongs to.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_name: Option<String>,
-    /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Analysis task ID.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
-    /// Largest key prefixes.
+    /// Key prefixes holding the most memory, per type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub largest_key_prefixes: Option<Vec<LargestKeyPrefix>>,
-    /// Largest keys.
+    /// The biggest keys (up to 100), largest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub largest_keys: Option<Vec<LargestKey>>,
-    /// Node id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Node whose backup was analysed.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_id: Option<String>,
     /// Node ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_ip: Option<String>,
     /// Node ipv6.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_ipv6: Option<String>,
     /// Node type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_type: Option<String>,
     /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
-    /// Total bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_bytes: Option<i32>,
-    /// Total num.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_num: Option<i32>,
-    /// Type bytes.
+    /// Memory of all keys (bytes).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub total_bytes: Option<i64>,
+    /// Number of keys.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub total_num: Option<i64>,
+    /// Memory per data type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_bytes: Option<Vec<KeyTypeByte>>,
-    /// Type num.
+    /// Key count per data type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_num: Option<Vec<KeyTypeNum>>,
     /// Fields the spec does not name (kept, and sent back when serialized).
@@ -7323,10 +7350,10 @@ pub struct ShowQuotaOfTenantV1Request {
 #[serde(default)]
 pub struct ShowQuotaOfTenantV1ResourceUser {
     /// Tenant id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub tenant_id: Option<String>,
     /// Tenant name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub tenant_name: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7337,19 +7364,22 @@ pub struct ShowQuotaOfTenantV1ResourceUser {
 #[serde(default)]
 pub struct ShowQuotaOfTenantV1Resources {
     /// Max.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub max: Option<i32>,
     /// Min.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub min: Option<i32>,
     /// Quota.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub quota: Option<i32>,
     /// Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub r#type: Option<String>,
+    /// Unit.
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
+    pub unit: Option<String>,
     /// Used.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub used: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7429,10 +7459,10 @@ pub struct ShowTagsV1Response {
 #[serde(default)]
 pub struct ShowTagsV1Tags {
     /// Key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub key: Option<String>,
     /// Value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub value: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7442,29 +7472,29 @@ pub struct ShowTagsV1Tags {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SimpleKeyScanRecord {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2023-06-13T13:46:14.771Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
-    /// Finished at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Finished at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub finished_at: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub num: Option<i32>,
     /// Scan type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub scan_type: Option<String>,
-    /// Started at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Started at (e.g. 2023-06-13T13:46:14.771Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub started_at: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7474,35 +7504,35 @@ pub struct SimpleKeyScanRecord {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SingleBackgroundTask {
-    /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Created at (e.g. 2020-06-17T07:38:42.503Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsBody>,
     /// Enable show.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_show: Option<bool>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Params.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub params: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
-    /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Updated at (e.g. 2020-06-17T07:38:42.503Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_id: Option<String>,
     /// User name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub user_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7513,31 +7543,31 @@ pub struct SingleBackgroundTask {
 #[serde(default)]
 pub struct SlowlogItem {
     /// Client ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub client_ip: Option<String>,
     /// Command.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub command: Option<String>,
     /// Database id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub database_id: Option<i32>,
     /// Duration.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub duration: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub id: Option<i32>,
     /// Node role.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_role: Option<String>,
     /// Shard name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub shard_name: Option<String>,
     /// Start time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub start_time: Option<String>,
     /// Username.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub username: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7548,31 +7578,31 @@ pub struct SlowlogItem {
 #[serde(default)]
 pub struct SourceInstanceBody {
     /// Addrs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub addrs: Option<String>,
     /// Db.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub db: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ip: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Password.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub password: Option<String>,
     /// Port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub port: Option<String>,
     /// Proxy multi db.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub proxy_multi_db: Option<bool>,
     /// Task status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7587,10 +7617,10 @@ pub struct SpecParam {
     pub cache_mode: Option<String>,
     /// Replica count.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub replica_count: Option<i32>,
+    pub replica_count: Option<i64>,
     /// Sharding count.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sharding_count: Option<i32>,
+    pub sharding_count: Option<i64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -7608,7 +7638,7 @@ pub struct StartInstanceResizeCheckJobRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StartInstanceResizeCheckJobRequestBody {
-    /// New capacity.
+    /// New capacity (unit: GB).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_capacity: Option<i32>,
     /// Spec code.
@@ -7623,7 +7653,7 @@ pub struct StartInstanceResizeCheckJobRequestBody {
 #[serde(default)]
 pub struct StartInstanceResizeCheckJobResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7634,43 +7664,43 @@ pub struct StartInstanceResizeCheckJobResponse {
 #[serde(default)]
 pub struct StatusStatistic {
     /// Createfailed count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub createfailed_count: Option<i32>,
     /// Creating count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub creating_count: Option<i32>,
     /// Error count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub error_count: Option<i32>,
     /// Extending count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub extending_count: Option<i32>,
     /// Flushing count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub flushing_count: Option<i32>,
     /// Freezing count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub freezing_count: Option<i32>,
     /// Frozen count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub frozen_count: Option<i32>,
     /// Migrating count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub migrating_count: Option<i32>,
     /// Paying count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub paying_count: Option<i32>,
     /// Restarting count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub restarting_count: Option<i32>,
     /// Restoring count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub restoring_count: Option<i32>,
     /// Running count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub running_count: Option<i32>,
     /// Upgrading count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub upgrading_count: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7680,23 +7710,23 @@ pub struct StatusStatistic {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StepDetail {
-    /// Begin time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Begin time (e.g. 2020-06-17T07:38:42.503Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub begin_time: Option<String>,
-    /// End time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// End time (e.g. 2020-06-17T07:38:42.503Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub end_time: Option<String>,
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Step id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub step_id: Option<String>,
     /// Step name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub step_name: Option<String>,
     /// Step status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub step_status: Option<String>,
     /// Sub step details.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7721,37 +7751,37 @@ pub struct StopMigrationTaskResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_files: Option<BackupFilesBody>,
     /// Bandwidth limit mb.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub bandwidth_limit_mb: Option<String>,
     /// Created at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub created_at: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub description: Option<String>,
     /// Ecs tenant private ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ecs_tenant_private_ip: Option<String>,
     /// Migration method.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub migration_method: Option<String>,
     /// Migration type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub migration_type: Option<String>,
     /// Network type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub network_type: Option<String>,
     /// Released at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub released_at: Option<String>,
     /// Resume mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub resume_mode: Option<String>,
     /// Source instance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_instance: Option<SourceInstanceBody>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Supported features.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7760,28 +7790,28 @@ pub struct StopMigrationTaskResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_instance: Option<TargetInstanceBody>,
     /// Task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_id: Option<String>,
     /// Task name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_name: Option<String>,
     /// Task status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_status: Option<String>,
     /// Tenant security group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub tenant_security_group_id: Option<String>,
     /// Tenant subnet id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub tenant_subnet_id: Option<String>,
     /// Tenant vpc id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub tenant_vpc_id: Option<String>,
     /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub version: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7792,16 +7822,16 @@ pub struct StopMigrationTaskResponse {
 #[serde(default)]
 pub struct StopMigrationTaskResult {
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Error msg.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_msg: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7828,26 +7858,26 @@ pub struct StopMigrationTaskSyncResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SubStepDetail {
-    /// Begin time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Begin time (e.g. 2020-06-17T07:38:42.503Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub begin_time: Option<String>,
     /// Detail.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub detail: Option<String>,
-    /// End time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// End time (e.g. 2020-06-17T07:38:42.503Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub end_time: Option<String>,
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub error_code: Option<String>,
     /// Sub step id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub sub_step_id: Option<String>,
     /// Sub step name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub sub_step_name: Option<String>,
     /// Sub step status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub sub_step_status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7858,7 +7888,7 @@ pub struct SubStepDetail {
 #[serde(default)]
 pub struct Tag {
     /// Key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub key: Option<String>,
     /// Values.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7872,31 +7902,31 @@ pub struct Tag {
 #[serde(default)]
 pub struct TargetInstanceBody {
     /// Addrs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub addrs: Option<String>,
     /// Db.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub db: Option<String>,
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub id: Option<String>,
     /// Ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ip: Option<String>,
     /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub name: Option<String>,
     /// Password.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub password: Option<String>,
     /// Port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub port: Option<String>,
     /// Proxy multi db.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub proxy_multi_db: Option<bool>,
     /// Task status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_status: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7910,7 +7940,7 @@ pub struct TopologyInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<BandWidth>,
     /// Db num.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub db_num: Option<String>,
     /// Dbs.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7919,40 +7949,40 @@ pub struct TopologyInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dims: Option<DimsInfo>,
     /// Group id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_id: Option<String>,
     /// Ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub ip: Option<String>,
     /// Max memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub max_memory: Option<String>,
     /// Node id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_id: Option<String>,
     /// Node name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_name: Option<String>,
     /// Node type.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub node_type: Option<String>,
     /// Port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub port: Option<String>,
     /// Qps.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub qps: Option<String>,
     /// Relation ip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub relation_ip: Option<String>,
     /// Relation port.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub relation_port: Option<String>,
     /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub status: Option<String>,
     /// Used memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub used_memory: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -7974,19 +8004,19 @@ pub struct UpdateAclAccountPassWordRequest {
 #[serde(default)]
 pub struct UpdateAclAccountPassWordResponse {
     /// Lock time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub lock_time: Option<String>,
     /// Lock time left.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub lock_time_left: Option<String>,
     /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub message: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Retry times left.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub retry_times_left: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8039,10 +8069,10 @@ pub struct UpdateAclAccountRequest {
 #[serde(default)]
 pub struct UpdateAclAccountResponse {
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8058,13 +8088,13 @@ pub struct UpdateAutoScanConfigRequestBody {
     /// First scan at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_scan_at: Option<String>,
-    /// Interval.
+    /// Interval (unit: seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
     /// Scan keys count.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scan_keys_count: Option<i32>,
-    /// Timeout.
+    /// Timeout (unit: seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i32>,
     /// Fields the spec does not name (kept, and sent back when serialized).
@@ -8104,7 +8134,7 @@ pub struct UpdateBandwidthResp {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpdateBandwidthResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub body: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8124,16 +8154,16 @@ pub struct UpdateBigkeyAutoscanConfigRequest {
 #[serde(default)]
 pub struct UpdateBigkeyAutoscanConfigResponse {
     /// Enable auto scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_auto_scan: Option<bool>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Schedule at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
-    /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Updated at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8164,7 +8194,7 @@ pub struct UpdateClientIpTransparentTransmissionRequestBody {
 #[serde(default)]
 pub struct UpdateClientIpTransparentTransmissionResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8184,7 +8214,7 @@ pub struct UpdateConfigTemplateRequest {
 #[serde(default)]
 pub struct UpdateConfigTemplateResponse {
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8281,25 +8311,25 @@ pub struct UpdateExpireAutoScanConfigRequest {
 #[serde(default)]
 pub struct UpdateExpireAutoScanConfigResponse {
     /// Enable auto scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_auto_scan: Option<bool>,
     /// First scan at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub first_scan_at: Option<String>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
-    /// Interval.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Interval (unit: seconds).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub interval: Option<i32>,
     /// Scan keys count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub scan_keys_count: Option<i32>,
-    /// Timeout.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Timeout (unit: seconds).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub timeout: Option<i32>,
-    /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Updated at (e.g. 2023-06-15T06:20:13.283Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8314,7 +8344,7 @@ pub struct UpdateGroupBandwidthInfoRequest {
     pub group_id: Option<String>,
     /// Target bandwidth.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_bandwidth: Option<i32>,
+    pub target_bandwidth: Option<i64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -8333,16 +8363,16 @@ pub struct UpdateHotkeyAutoScanConfigRequest {
 #[serde(default)]
 pub struct UpdateHotkeyAutoScanConfigResponse {
     /// Enable auto scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub enable_auto_scan: Option<bool>,
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Schedule at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
-    /// Updated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Updated at (e.g. 2020-06-15T02:21:18.669Z).
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub updated_at: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8363,22 +8393,22 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyRequest {
 pub struct UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
     /// Bandwidth usage lower threshold.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth_usage_lower_threshold: Option<i32>,
+    pub bandwidth_usage_lower_threshold: Option<i64>,
     /// Bandwidth usage upper threshold.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth_usage_upper_threshold: Option<i32>,
+    pub bandwidth_usage_upper_threshold: Option<i64>,
     /// Scale in cooldown.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scale_in_cooldown: Option<i32>,
+    pub scale_in_cooldown: Option<i64>,
     /// Scale in enabled.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_in_enabled: Option<bool>,
     /// Scale out cooldown.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scale_out_cooldown: Option<i32>,
+    pub scale_out_cooldown: Option<i64>,
     /// Window size.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub window_size: Option<i32>,
+    pub window_size: Option<i64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -8388,23 +8418,23 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
 #[serde(default)]
 pub struct UpdateInstanceBandwidthAutoScalingPolicyResponse {
     /// Bandwidth usage lower threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth_usage_lower_threshold: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub bandwidth_usage_lower_threshold: Option<i64>,
     /// Bandwidth usage upper threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth_usage_upper_threshold: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub bandwidth_usage_upper_threshold: Option<i64>,
     /// Scale in cooldown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scale_in_cooldown: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub scale_in_cooldown: Option<i64>,
     /// Scale in enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub scale_in_enabled: Option<bool>,
     /// Scale out cooldown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scale_out_cooldown: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub scale_out_cooldown: Option<i64>,
     /// Window size.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub window_size: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i64")]
+    pub window_size: Option<i64>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -8440,7 +8470,7 @@ pub struct UpdateInstanceConfigRequest {
 #[serde(default)]
 pub struct UpdateInstanceConfigResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8474,10 +8504,10 @@ pub struct UpdateInstanceV1Body {
     /// Instance backup policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_backup_policy: Option<serde_json::Value>,
-    /// Maintain begin.
+    /// Maintain begin (e.g. hh:mm:ss).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_begin: Option<String>,
-    /// Maintain end.
+    /// Maintain end (e.g. hh:mm:ss).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain_end: Option<String>,
     /// Name.
@@ -8522,7 +8552,7 @@ pub struct UpdateIpWhitelistAsyncRequest {
 #[serde(default)]
 pub struct UpdateIpWhitelistAsyncResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8560,7 +8590,7 @@ pub struct UpdateMigrationTaskRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpdateMigrationTaskResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub body: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8580,19 +8610,19 @@ pub struct UpdatePasswordRequest {
 #[serde(default)]
 pub struct UpdatePasswordResponse {
     /// Lock time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub lock_time: Option<String>,
     /// Lock time left.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub lock_time_left: Option<String>,
     /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub message: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Retry times left.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub retry_times_left: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8626,19 +8656,19 @@ pub struct UpdatePasswordV1Request {
 #[serde(default)]
 pub struct UpdatePasswordV1Response {
     /// Lock time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub lock_time: Option<String>,
     /// Lock time left.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub lock_time_left: Option<String>,
     /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub message: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Retry times left.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub retry_times_left: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8675,7 +8705,7 @@ pub struct UpdatePublicIpRequestBody {
 #[serde(default)]
 pub struct UpdatePublicIpResponse {
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8727,13 +8757,13 @@ pub struct UpdateSslSwitchRequest {
 #[serde(default)]
 pub struct UpdateSslSwitchResponse {
     /// Instance id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub instance_id: Option<String>,
     /// Job id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub job_id: Option<String>,
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub result: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8753,7 +8783,7 @@ pub struct UpgradeInstanceMinorVersionRequest {
 #[serde(default)]
 pub struct UpgradeInstanceMinorVersionResponse {
     /// Task id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub task_id: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
@@ -8786,10 +8816,10 @@ pub struct ValidateDeletableReplicaRequest {
 #[serde(default)]
 pub struct ValidateDeletableReplicaResponse {
     /// Available zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub available_zone: Option<String>,
     /// Check result.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_bool")]
     pub check_result: Option<bool>,
     /// Replication list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -8803,7 +8833,7 @@ pub struct ValidateDeletableReplicaResponse {
 #[serde(default)]
 pub struct Whitelist {
     /// Group name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub group_name: Option<String>,
     /// Ip list.
     #[serde(skip_serializing_if = "Option::is_none")]
