@@ -1,12 +1,12 @@
 'use strict';
 // dcskit for Node.js: the DCS API client and the offline RDB analyzer on the Rust core.
 const native = require('./lib/native');
-const errors = require('./lib/errors');
+const { fromNative, ...errors } = require('./lib/errors');
 const { Client } = require('./lib/client');
 const { analyze } = require('./lib/analyze');
 const { OPERATIONS, WAITERS } = require('./generated/operations.js');
 
-native.setErrorFactory(errors.fromNative);
+native.setErrorFactory(fromNative);
 
 module.exports = {
   Client,

@@ -106,6 +106,8 @@ def _operations_rs(ir):
             f"        status_path: {_str(w['status_path'])},\n"
             f"        success: &[{succ}],\n"
             f"        failure: &[{fail}],\n"
+            f"        extra_inputs: &[{', '.join(_str(x) for x in w['extra_inputs'])}],\n"
+            f"        after: &[{', '.join(_str(x) for x in w['after'])}],\n"
             f"        description: {_str(w['description'])},\n"
             "    },\n")
     out.append("];\n")

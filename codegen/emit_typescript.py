@@ -9,8 +9,9 @@ Writes
   and the maps `call`, `paginate` and `wait` are typed with.
 
 Field names are the wire names, exactly what the runtime objects carry. Request fields keep
-`required`; response fields are all optional (the service omits fields). Response enums are
-open (`"A" | "B" | (string & {})`): the service adds values.
+`required`; response fields are all optional and may be `null` (the service omits fields or
+sends them as null). Response enums are open (`"A" | "B" | (string & {})`): the service adds
+values.
 """
 import json
 import re
@@ -108,7 +109,10 @@ def emit_interface(schema, wrapped_names):
         notes += constraints(p["schema"])
         out += doc(notes, "  ")
         optional = "?" if (response or not p["required"]) else ""
-        out.append(f"  {prop_key(p['name'])}{optional}: {ts_type(p['schema'], open_enums)};")
+        t = ts_type(p["schema"], open_enums)
+        if response and not p["schema"].get("nullable"):
+            t += " | null"
+        out.append(f"  {prop_key(p['name'])}{optional}: {t};")
     out.append("}")
     return out
 

@@ -108,7 +108,14 @@ def main():
     ap.add_argument("--only", action="append", default=[], help="emitter name (repeatable)")
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is stale")
     ap.add_argument("--dump-ir", metavar="FILE", help="write the IR as JSON and exit")
+    ap.add_argument("--owned-dirs", action="store_true",
+                    help="print the directories emitters own entirely (for CI's staleness check)")
     args = ap.parse_args()
+    if args.owned_dirs:
+        for _, module in load_emitters(args.only):
+            for d in getattr(module, "OWNED_DIRS", []):
+                print(d.rstrip("/"))
+        return 0
     if args.dump_ir:
         with open(args.spec, encoding="utf-8") as f:
             ir = build_ir(json.load(f))

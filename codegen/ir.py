@@ -339,6 +339,8 @@ class _Builder:
                 "status_path": w["status_path"],
                 "success": list(w.get("success", [])),
                 "failure": list(w.get("failure", [])),
+                "extra_inputs": list(w.get("extra_inputs", [])),
+                "after": list(w.get("after", [])),
                 "description": w.get("description", ""),
             })
             by_name[w["operation"]]["waiters"].append(w["name"])

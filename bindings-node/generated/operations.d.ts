@@ -17,21 +17,21 @@ export interface AclAccountResetPasswordBody {
 
 export interface AclAccountResp {
   /** Account id. */
-  account_id?: string;
+  account_id?: string | null;
   /** Account name. */
-  account_name?: string;
+  account_name?: string | null;
   /** Account role. */
-  account_role?: string;
+  account_role?: string | null;
   /** Account type. */
-  account_type?: string;
+  account_type?: string | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface AclAccountRoleModifyBody {
@@ -40,12 +40,12 @@ export interface AclAccountRoleModifyBody {
 }
 
 export interface AttrsObject {
-  /** Capacity. */
-  capacity?: string;
+  /** Capacity (unit: GB). */
+  capacity?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Value. */
-  value?: string;
+  value?: string | null;
 }
 
 export interface AutoscanConfigRequest {
@@ -57,26 +57,26 @@ export interface AutoscanConfigRequest {
 
 export interface AvailableZones {
   /** Code. */
-  code?: string;
+  code?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Port. */
-  port?: string;
+  port?: string | null;
   /** Resource availability. */
-  resource_availability?: string;
+  resource_availability?: string | null;
 }
 
 export interface BackupFilesBody {
   /** Backup id. */
-  backup_id?: string;
+  backup_id?: string | null;
   /** Bucket name. */
-  bucket_name?: string;
+  bucket_name?: string | null;
   /** File source. */
-  file_source?: string;
+  file_source?: "self_build_obs" | "backup_record" | (string & {}) | null;
   /** Files. */
-  files?: Array<Files>;
+  files?: Array<Files> | null;
 }
 
 export interface BackupInstanceBody {
@@ -88,130 +88,160 @@ export interface BackupInstanceBody {
 
 export interface BackupPlan {
   /** Backup at. */
-  backup_at?: Array<number>;
+  backup_at?: Array<number> | null;
   /** Begin at. */
-  begin_at?: string;
+  begin_at?: string | null;
   /** Period type. */
-  period_type?: string;
+  period_type?: string | null;
   /** Timezone offset. */
-  timezone_offset?: string;
+  timezone_offset?: string | null;
 }
 
 export interface BackupPolicy {
   /** Backup type. */
-  backup_type?: string;
+  backup_type?: string | null;
   /** Periodical backup plan. */
-  periodical_backup_plan?: BackupPlan;
+  periodical_backup_plan?: BackupPlan | null;
   /**
-   * Save days.
+   * Save days (unit: days).
    * format int32
    * @minimum 1
    * @maximum 7
    */
-  save_days?: number;
+  save_days?: number | null;
 }
 
 export interface BackupRecordResponse {
   /** Backup format. */
-  backup_format?: string;
+  backup_format?: string | null;
   /** Backup id. */
-  backup_id?: string;
+  backup_id?: string | null;
   /** Backup name. */
-  backup_name?: string;
+  backup_name?: string | null;
   /** Backup type. */
-  backup_type?: string;
+  backup_type?: string | null;
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
   /** Execution at. */
-  execution_at?: string;
+  execution_at?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Is support restore. */
-  is_support_restore?: string;
+  is_support_restore?: string | null;
   /** Period. */
-  period?: string;
+  period?: string | null;
   /** Progress. */
-  progress?: string;
+  progress?: string | null;
   /** Remark. */
-  remark?: string;
+  remark?: string | null;
   /**
    * Size.
    * format int64
    */
-  size?: number;
+  size?: number | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Updated at. */
-  updated_at?: string;
+  updated_at?: string | null;
 }
 
 export interface BandWidth {
   /** Input. */
-  input?: string;
+  input?: string | null;
   /** Output. */
-  output?: string;
+  output?: string | null;
+}
+
+export interface BandwidthAutoScalingPolicy {
+  /**
+   * Bandwidth usage lower threshold.
+   * format int64
+   */
+  bandwidth_usage_lower_threshold?: number;
+  /**
+   * Bandwidth usage upper threshold.
+   * format int64
+   */
+  bandwidth_usage_upper_threshold?: number;
+  /**
+   * Scale in cooldown.
+   * format int64
+   */
+  scale_in_cooldown?: number;
+  /** Scale in enabled. */
+  scale_in_enabled?: boolean;
+  /**
+   * Scale out cooldown.
+   * format int64
+   */
+  scale_out_cooldown?: number;
+  /**
+   * Window size.
+   * format int64
+   */
+  window_size?: number;
 }
 
 export interface BandwidthInfo {
   /**
    * Assured bandwidth.
-   * format int32
+   * format int64
    */
-  assured_bandwidth?: number;
+  assured_bandwidth?: number | null;
   /**
    * Bandwidth.
    * format int32
    */
-  bandwidth?: number;
+  bandwidth?: number | null;
   /**
    * Begin time.
    * format int64
    */
-  begin_time?: number;
+  begin_time?: number | null;
   /**
    * Current time.
    * format int64
    */
-  current_time?: number;
+  current_time?: number | null;
   /**
    * End time.
    * format int64
    */
-  end_time?: number;
+  end_time?: number | null;
   /**
    * Expand count.
    * format int32
    */
-  expand_count?: number;
+  expand_count?: number | null;
   /**
    * Expand effect time.
    * format int64
    */
-  expand_effect_time?: number;
+  expand_effect_time?: number | null;
   /**
    * Expand interval time.
    * format int64
    */
-  expand_interval_time?: number;
+  expand_interval_time?: number | null;
   /**
    * Max bandwidth for node.
-   * format int32
+   * format int64
    */
-  max_bandwidth_for_node?: number;
+  max_bandwidth_for_node?: number | null;
   /**
    * Max expand count.
    * format int32
    */
-  max_expand_count?: number;
+  max_expand_count?: number | null;
   /**
    * Next expand time.
    * format int64
    */
-  next_expand_time?: number;
+  next_expand_time?: number | null;
   /** Task running. */
-  task_running?: boolean;
+  task_running?: boolean | null;
 }
 
 /** Input of BatchCreateOrDeleteTags. */
@@ -227,6 +257,13 @@ export interface BatchCreateOrDeleteTagsRequest {
 /** Output of BatchCreateOrDeleteTags. */
 export interface BatchCreateOrDeleteTagsResponse {}
 
+export interface BatchCreateOrDeleteTagsV1Body {
+  /** Action. */
+  action: string;
+  /** Tags. */
+  tags: Array<BatchCreateOrDeleteTagsV1Tags>;
+}
+
 /** Input of BatchCreateOrDeleteTagsV1. */
 export interface BatchCreateOrDeleteTagsV1Request {
   /**
@@ -234,10 +271,18 @@ export interface BatchCreateOrDeleteTagsV1Request {
    * (path parameter)
    */
   instance_id: string;
+  body: BatchCreateOrDeleteTagsV1Body;
 }
 
 /** Output of BatchCreateOrDeleteTagsV1. */
 export interface BatchCreateOrDeleteTagsV1Response {}
+
+export interface BatchCreateOrDeleteTagsV1Tags {
+  /** Key. */
+  key: string;
+  /** Value. */
+  value?: string;
+}
 
 export interface BatchDeleteBody {
   /** Instances. */
@@ -256,12 +301,12 @@ export interface BatchDeleteInstancesRequest {
 
 export interface BatchDeleteInstancesResponse {
   /** Results. */
-  results?: Array<BatchOpsResult>;
+  results?: Array<BatchOpsResult> | null;
 }
 
 export interface BatchDeleteInstancesV1Body {
   /** Instances. */
-  instances?: Array<string>;
+  instances?: Array<unknown>;
 }
 
 /** Input of BatchDeleteInstancesV1. */
@@ -276,32 +321,32 @@ export interface BatchDeleteInstancesV1Request {
 
 export interface BatchDeleteInstancesV1Response {
   /** Results. */
-  results?: Array<BatchDeleteInstancesV1Results>;
+  results?: Array<BatchDeleteInstancesV1Results> | null;
 }
 
 export interface BatchDeleteInstancesV1Results {
   /** Instance. */
-  instance?: string;
+  instance?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
 }
 
 export interface BatchOpsResult {
   /** Instance. */
-  instance?: string;
+  instance?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
 }
 
 export interface BatchRestartMigrationTaskResult {
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
   /** Error msg. */
-  error_msg?: string;
+  error_msg?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
   /** Task id. */
-  task_id?: string;
+  task_id?: string | null;
 }
 
 export interface BatchRestartOnlineMigrationTasksBody {
@@ -316,7 +361,7 @@ export interface BatchRestartOnlineMigrationTasksRequest {
 
 export interface BatchRestartOnlineMigrationTasksResponse {
   /** Migration tasks. */
-  migration_tasks?: Array<BatchRestartMigrationTaskResult>;
+  migration_tasks?: Array<BatchRestartMigrationTaskResult> | null;
 }
 
 /** Input of BatchShowNodesInformation. */
@@ -343,9 +388,9 @@ export interface BatchShowNodesInformationResponse {
    * Count.
    * format int32
    */
-  count?: number;
+  count?: number | null;
   /** Instances. */
-  instances?: Array<InstanceNodesInfoResp>;
+  instances?: Array<InstanceNodesInfoResp> | null;
 }
 
 export interface BatchStopMigrationTasksBody {
@@ -360,7 +405,7 @@ export interface BatchStopMigrationTasksRequest {
 
 export interface BatchStopMigrationTasksResponse {
   /** Migration tasks. */
-  migration_tasks?: Array<StopMigrationTaskResult>;
+  migration_tasks?: Array<StopMigrationTaskResult> | null;
 }
 
 export interface BigkeysBody {
@@ -368,20 +413,20 @@ export interface BigkeysBody {
    * Db.
    * format int32
    */
-  db?: number;
+  db?: number | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Shard. */
-  shard?: string;
+  shard?: string | null;
   /**
    * Size.
    * format int64
    */
-  size?: number;
+  size?: number | null;
   /** Type. */
-  type?: string;
+  type?: string | null;
   /** Unit. */
-  unit?: string;
+  unit?: string | null;
 }
 
 export interface BssParam {
@@ -408,7 +453,7 @@ export interface BssParam {
 
 export interface BssParamEntity {
   /** Is auto pay. */
-  is_auto_pay?: string;
+  is_auto_pay?: "true" | "false";
 }
 
 export interface ChangeInstanceStatusBody {
@@ -429,7 +474,7 @@ export interface ChangeMasterStandbyAsyncRequest {
 
 export interface ChangeMasterStandbyAsyncResponse {
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 /** Input of ChangeMasterStandby. */
@@ -461,95 +506,95 @@ export interface ChangeNodesStartStopStatusRequest {
   body: ChangeNodesStartStopStatusBody;
 }
 
+export interface ChangeNodesStartStopStatusResp {}
+
 /** Output of ChangeNodesStartStopStatus. */
 export type ChangeNodesStartStopStatusResponse = string;
 
 export interface ClientInfo {
-  /** A. */
-  a?: string;
   /** Addr. */
-  addr?: string;
+  addr?: string | null;
   /**
-   * Age.
+   * Age (unit: s).
    * format int32
    */
-  age?: number;
+  age?: number | null;
   /** Cmd. */
-  cmd?: string;
+  cmd?: string | null;
   /** Db. */
-  db?: string;
+  db?: string | null;
   /** Events. */
-  events?: string;
+  events?: string | null;
   /** Fd. */
-  fd?: string;
+  fd?: string | null;
   /** Flags. */
-  flags?: string;
+  flags?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /**
-   * Idle.
-   * format int32
+   * Idle (unit: s).
+   * format int64
    */
-  idle?: number;
+  idle?: number | null;
   /**
    * Multi.
    * format int32
    */
-  multi?: number;
+  multi?: number | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Network. */
-  network?: string;
+  network?: string | null;
   /**
-   * Obl.
+   * Obl (unit: bytes).
    * format int32
    */
-  obl?: number;
+  obl?: number | null;
   /**
    * Oll.
    * format int32
    */
-  oll?: number;
+  oll?: number | null;
   /**
    * Omem.
    * format int32
    */
-  omem?: number;
+  omem?: number | null;
   /** Peer. */
-  peer?: string;
+  peer?: string | null;
   /**
    * Psub.
    * format int32
    */
-  psub?: number;
+  psub?: number | null;
   /**
-   * Qbuf.
+   * Qbuf (unit: bytes).
    * format int32
    */
-  qbuf?: number;
+  qbuf?: number | null;
   /**
-   * Qbuf free.
+   * Qbuf free (unit: bytes).
    * format int32
    */
-  qbuf_free?: number;
+  qbuf_free?: number | null;
   /**
    * Sub.
    * format int32
    */
-  sub?: number;
+  sub?: number | null;
   /** User. */
-  user?: string;
+  user?: string | null;
 }
 
 export interface ClusterRedisNodeMonitoredObject {
   /** Dcs cluster redis node. */
-  dcs_cluster_redis_node?: string;
+  dcs_cluster_redis_node?: string | null;
   /** Dcs instance id. */
-  dcs_instance_id?: string;
+  dcs_instance_id?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface CommandTimeTaken {
@@ -557,38 +602,38 @@ export interface CommandTimeTaken {
    * Average usec.
    * format double
    */
-  average_usec?: number;
+  average_usec?: number | null;
   /**
    * Calls sum.
    * format int32
    */
-  calls_sum?: number;
+  calls_sum?: number | null;
   /** Command name. */
-  command_name?: string;
+  command_name?: string | null;
   /** Per usec. */
-  per_usec?: string;
+  per_usec?: string | null;
   /**
    * Usec sum.
    * format double
    */
-  usec_sum?: number;
+  usec_sum?: number | null;
 }
 
 export interface CommandTimeTakenList {
   /** Command list. */
-  command_list?: Array<CommandTimeTaken>;
+  command_list?: Array<CommandTimeTaken> | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
   /**
    * Total num.
    * format int32
    */
-  total_num?: number;
+  total_num?: number | null;
   /**
    * Total usec sum.
    * format double
    */
-  total_usec_sum?: number;
+  total_usec_sum?: number | null;
 }
 
 export interface ConclusionItem {
@@ -596,9 +641,9 @@ export interface ConclusionItem {
    * Id.
    * format int32
    */
-  id?: number;
+  id?: number | null;
   /** Params. */
-  params?: Record<string, string>;
+  params?: Record<string, string> | null;
 }
 
 export interface ConfigMigrationInstanceBody {
@@ -612,25 +657,25 @@ export interface ConfigMigrationInstanceBody {
 
 export interface ConfigTemplatesListInfo {
   /** Cache mode. */
-  cache_mode?: string;
-  /** Created at. */
-  created_at?: string;
+  cache_mode?: string | null;
+  /** Created at (e.g. 2023-05-10T11:09:35.802Z). */
+  created_at?: string | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /** Engine. */
-  engine?: string;
+  engine?: string | null;
   /** Engine version. */
-  engine_version?: string;
+  engine_version?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Product type. */
-  product_type?: string;
+  product_type?: string | null;
   /** Storage type. */
-  storage_type?: string;
+  storage_type?: string | null;
   /** Template id. */
-  template_id?: string;
+  template_id?: string | null;
   /** Type. */
-  type?: string;
+  type?: string | null;
 }
 
 /** Input of CopyInstance. */
@@ -645,7 +690,7 @@ export interface CopyInstanceRequest {
 
 export interface CopyInstanceResponse {
   /** Backup id. */
-  backup_id?: string;
+  backup_id?: string | null;
 }
 
 export interface CopyInstanceV1Body {
@@ -665,7 +710,7 @@ export interface CopyInstanceV1Request {
 
 export interface CopyInstanceV1Response {
   /** Backup id. */
-  backup_id?: string;
+  backup_id?: string | null;
 }
 
 /** Input of CreateAclAccount. */
@@ -704,28 +749,28 @@ export interface CreateAutoExpireScanTaskRequest {
 }
 
 export interface CreateAutoExpireScanTaskResponse {
-  /** Created at. */
-  created_at?: string;
-  /** Finished at. */
-  finished_at?: string;
+  /** Created at (e.g. 2020-06-15T02:21:18.669Z). */
+  created_at?: string | null;
+  /** Finished at (e.g. 2020-06-15T02:21:18.669Z). */
+  finished_at?: string | null;
   /**
    * Id.
    * @minLength 0
    * @maxLength 36
    */
-  id?: string;
+  id?: string | null;
   /**
    * Instance id.
    * @minLength 0
    * @maxLength 36
    */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Scan type. */
-  scan_type?: string;
-  /** Started at. */
-  started_at?: string;
+  scan_type?: string | null;
+  /** Started at (e.g. 2020-06-15T02:21:18.669Z). */
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 /** Input of CreateBigkeyScanTask. */
@@ -738,27 +783,27 @@ export interface CreateBigkeyScanTaskRequest {
 }
 
 export interface CreateBigkeyScanTaskResponse {
-  /** Created at. */
-  created_at?: string;
-  /** Finished at. */
-  finished_at?: string;
+  /** Created at (e.g. 2020-06-15T02:21:18.669Z). */
+  created_at?: string | null;
+  /** Finished at (e.g. 2020-06-15T02:21:18.669Z). */
+  finished_at?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Keys. */
-  keys?: Array<BigkeysBody>;
+  keys?: Array<BigkeysBody> | null;
   /**
    * Num.
    * format int32
    */
-  num?: number;
+  num?: number | null;
   /** Scan type. */
-  scan_type?: string;
-  /** Started at. */
-  started_at?: string;
+  scan_type?: string | null;
+  /** Started at (e.g. 2020-06-15T02:21:18.669Z). */
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface CreateCustomTemplateBody {
@@ -773,7 +818,7 @@ export interface CreateCustomTemplateBody {
   /** Name. */
   name: string;
   /** Params. */
-  params?: Record<string, string>;
+  params: Record<string, string>;
   /** Template id. */
   template_id: string;
   /** Type. */
@@ -787,7 +832,7 @@ export interface CreateCustomTemplateRequest {
 
 export interface CreateCustomTemplateResponse {
   /** Id. */
-  id?: string;
+  id?: string | null;
 }
 
 export interface CreateDiagnosisTaskBody {
@@ -811,7 +856,7 @@ export interface CreateDiagnosisTaskRequest {
 
 export interface CreateDiagnosisTaskResponse {
   /** Report id. */
-  report_id?: string;
+  report_id?: string | null;
 }
 
 /** Input of CreateHotkeyScanTask. */
@@ -824,27 +869,27 @@ export interface CreateHotkeyScanTaskRequest {
 }
 
 export interface CreateHotkeyScanTaskResponse {
-  /** Created at. */
-  created_at?: string;
-  /** Finished at. */
-  finished_at?: string;
+  /** Created at (e.g. 2020-06-15T02:21:18.669Z). */
+  created_at?: string | null;
+  /** Finished at (e.g. 2020-06-15T02:21:18.669Z). */
+  finished_at?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Keys. */
-  keys?: Array<HotkeysBody>;
+  keys?: Array<HotkeysBody> | null;
   /**
    * Num.
    * format int32
    */
-  num?: number;
+  num?: number | null;
   /** Scan type. */
-  scan_type?: string;
-  /** Started at. */
-  started_at?: string;
+  scan_type?: string | null;
+  /** Started at (e.g. 2020-06-15T02:21:18.669Z). */
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface CreateInstanceBody {
@@ -855,7 +900,7 @@ export interface CreateInstanceBody {
   /** Bss param. */
   bss_param?: BssParam;
   /**
-   * Capacity.
+   * Capacity (unit: GB).
    * format float
    */
   capacity: number;
@@ -886,9 +931,9 @@ export interface CreateInstanceBody {
    * @default 1
    */
   instance_num?: number;
-  /** Maintain begin. */
+  /** Maintain begin (e.g. HH:mm:ss). */
   maintain_begin?: string;
-  /** Maintain end. */
+  /** Maintain end (e.g. HH:mm:ss). */
   maintain_end?: string;
   /** Name. */
   name: string;
@@ -908,10 +953,7 @@ export interface CreateInstanceBody {
   port?: number;
   /** Private ip. */
   private_ip?: string;
-  /**
-   * Publicip id.
-   * @default "false"
-   */
+  /** Publicip id. */
   publicip_id?: string;
   /** Rename commands. */
   rename_commands?: unknown;
@@ -938,22 +980,18 @@ export interface CreateInstanceRequest {
 
 export interface CreateInstanceResponse {
   /** Instances. */
-  instances?: Array<Instances>;
+  instances?: Array<Instances> | null;
   /** Order id. */
-  order_id?: string;
+  order_id?: string | null;
 }
 
 export interface CreateInstanceV1Body {
-  /** A. */
-  a?: unknown;
   /** Access user. */
   access_user?: string;
-  and?: Record<string, unknown>;
-  atory?: Record<string, unknown>;
   /** Available zones. */
-  available_zones: Array<string>;
+  available_zones: Array<unknown>;
   /**
-   * Capacity.
+   * Capacity (unit: GB).
    * format float
    */
   capacity: number;
@@ -980,9 +1018,9 @@ export interface CreateInstanceV1Body {
    * @default 1
    */
   instance_num?: number;
-  /** Maintain begin. */
+  /** Maintain begin (e.g. HH:mm:ss). */
   maintain_begin?: string;
-  /** Maintain end. */
+  /** Maintain end (e.g. HH:mm:ss). */
   maintain_end?: string;
   /** Name. */
   name: string;
@@ -1007,14 +1045,10 @@ export interface CreateInstanceV1Body {
   rename_commands?: unknown;
   /** Security group id. */
   security_group_id: string;
-  /** Standby. */
-  standby?: unknown;
   /** Subnet id. */
   subnet_id: string;
   /** Tags. */
   tags?: Array<CreateInstanceV1Tags>;
-  /** The. */
-  the?: unknown;
   /** Vpc id. */
   vpc_id: string;
 }
@@ -1032,12 +1066,18 @@ export interface CreateInstanceV1InstanceBackupPolicy {
   save_days?: number;
 }
 
+export interface CreateInstanceV1Instances {
+  /** Instance id. */
+  instance_id?: string | null;
+  /** Instance name. */
+  instance_name?: string | null;
+}
+
 export interface CreateInstanceV1PeriodicalBackupPlan {
   /** Backup at. */
-  backup_at: Array<string>;
+  backup_at: Array<unknown>;
   /** Begin at. */
   begin_at: string;
-  datory?: Record<string, unknown>;
   /** Period type. */
   period_type: string;
   /** Timezone offset. */
@@ -1051,9 +1091,8 @@ export interface CreateInstanceV1Request {
 
 export interface CreateInstanceV1Response {
   /** Instance id. */
-  instance_id?: string;
-  /** Instances. */
-  instances?: unknown;
+  instance_id?: string | null;
+  instances?: CreateInstanceV1Instances | null;
 }
 
 export interface CreateInstanceV1Tags {
@@ -1089,13 +1128,13 @@ export interface CreateMigrationTaskRequest {
 
 export interface CreateMigrationTaskResponse {
   /** Error. */
-  error?: string;
+  error?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 /** Input of CreateOfflineKeyAnalysis. */
@@ -1117,7 +1156,7 @@ export interface CreateOfflineKeyAnalysisRequestBody {
 
 export interface CreateOfflineKeyAnalysisResponse {
   /** Task id. */
-  task_id?: string;
+  task_id?: string | null;
 }
 
 export interface CreateOnlineMigrationTaskBody {
@@ -1140,7 +1179,7 @@ export interface CreateOnlineMigrationTaskRequest {
 
 export interface CreateOnlineMigrationTaskResponse {
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
 }
 
 export interface CreateOrDeleteInstanceTags {
@@ -1166,11 +1205,11 @@ export interface CreateRedislogDownloadLinkRequest {
 
 export interface CreateRedislogDownloadLinkResponse {
   /** Backup id. */
-  backup_id?: string;
+  backup_id?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Link. */
-  link?: string;
+  link?: string | null;
 }
 
 /** Input of CreateRedislog. */
@@ -1201,6 +1240,11 @@ export interface CreateRedislogRequest {
 /** Output of CreateRedislog. */
 export interface CreateRedislogResponse {}
 
+export interface CreateReplicationBody {
+  /** Az code. */
+  az_code?: string;
+}
+
 /** Input of CreateReplication. */
 export interface CreateReplicationRequest {
   /**
@@ -1213,6 +1257,7 @@ export interface CreateReplicationRequest {
    * (path parameter)
    */
   group_id: string;
+  body: CreateReplicationBody;
 }
 
 /** Output of CreateReplication. */
@@ -1246,7 +1291,7 @@ export interface CreateResizeOrderRequestBody {
 
 export interface CreateResizeOrderResponse {
   /** Order id. */
-  order_id?: string;
+  order_id?: string | null;
 }
 
 /** The error body every DCS API returns on failure. */
@@ -1260,7 +1305,7 @@ export interface DcsErrorResponse {
    * Extra error detail (unused, null).
    * @maxLength 1024
    */
-  error_ext_msg?: string | null;
+  error_ext_msg?: string;
   /**
    * Error message.
    * @maxLength 1024
@@ -1301,7 +1346,7 @@ export interface DeleteBackgroundTaskRequest {
 
 export interface DeleteBackgroundTaskResponse {
   /** Message. */
-  message?: string;
+  message?: string | null;
 }
 
 /** Input of DeleteBackupFile. */
@@ -1337,7 +1382,7 @@ export interface DeleteBackupFileV1Request {
 
 export interface DeleteBackupFileV1Response {
   /** Message. */
-  message?: string;
+  message?: string | null;
 }
 
 /** Input of DeleteBigkeyScanTask. */
@@ -1355,27 +1400,27 @@ export interface DeleteBigkeyScanTaskRequest {
 }
 
 export interface DeleteBigkeyScanTaskResponse {
-  /** Created at. */
-  created_at?: string;
-  /** Finished at. */
-  finished_at?: string;
+  /** Created at (e.g. 2020-06-15T02:21:18.669Z). */
+  created_at?: string | null;
+  /** Finished at (e.g. 2020-06-15T02:21:18.669Z). */
+  finished_at?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Keys. */
-  keys?: Array<BigkeysBody>;
+  keys?: Array<BigkeysBody> | null;
   /**
    * Num.
    * format int32
    */
-  num?: number;
+  num?: number | null;
   /** Scan type. */
-  scan_type?: string;
-  /** Started at. */
-  started_at?: string;
+  scan_type?: string | null;
+  /** Started at (e.g. 2020-06-15T02:21:18.669Z). */
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 /** Input of DeleteCenterTask. */
@@ -1407,7 +1452,7 @@ export interface DeleteConfigTemplateRequest {
 
 export interface DeleteConfigTemplateResponse {
   /** Result. */
-  result?: string;
+  result?: string | null;
 }
 
 export interface DeleteDiagnosisReportRequest {
@@ -1427,7 +1472,7 @@ export interface DeleteDiagnosisTaskRequest {
 
 export interface DeleteDiagnosisTaskResponse {
   /** Results. */
-  results?: Array<Item>;
+  results?: Array<Item> | null;
 }
 
 /** Input of DeleteHotkeyScanTask. */
@@ -1445,27 +1490,27 @@ export interface DeleteHotkeyScanTaskRequest {
 }
 
 export interface DeleteHotkeyScanTaskResponse {
-  /** Created at. */
-  created_at?: string;
-  /** Finished at. */
-  finished_at?: string;
+  /** Created at (e.g. 2020-06-15T02:21:18.669Z). */
+  created_at?: string | null;
+  /** Finished at (e.g. 2020-06-15T02:21:18.669Z). */
+  finished_at?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Keys. */
-  keys?: Array<HotkeysBody>;
+  keys?: Array<HotkeysBody> | null;
   /**
    * Num.
    * format int32
    */
-  num?: number;
+  num?: number | null;
   /** Scan type. */
-  scan_type?: string;
-  /** Started at. */
-  started_at?: string;
+  scan_type?: string | null;
+  /** Started at (e.g. 2020-06-15T02:21:18.669Z). */
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 /** Input of DeleteInstanceBandwidthAutoScalingPolicy. */
@@ -1476,6 +1521,8 @@ export interface DeleteInstanceBandwidthAutoScalingPolicyRequest {
    */
   instance_id: string;
 }
+
+export interface DeleteInstanceBandwidthAutoScalingPolicyResp {}
 
 /** Output of DeleteInstanceBandwidthAutoScalingPolicy. */
 export type DeleteInstanceBandwidthAutoScalingPolicyResponse = string;
@@ -1501,7 +1548,7 @@ export interface DeleteIpFromDomainNameRequest {
 
 export interface DeleteIpFromDomainNameResponse {
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 export interface DeleteMigrateTaskRequest {
@@ -1516,7 +1563,7 @@ export interface DeleteMigrationTaskRequest {
 
 export interface DeleteMigrationTaskResponse {
   /** Task id list. */
-  task_id_list?: Array<string>;
+  task_id_list?: Array<string> | null;
 }
 
 /** Input of DeleteOfflineKeyAnalysisTask. */
@@ -1535,7 +1582,7 @@ export interface DeleteOfflineKeyAnalysisTaskRequest {
 
 export interface DeleteOfflineKeyAnalysisTaskResponse {
   /** Task id. */
-  task_id?: string;
+  task_id?: string | null;
 }
 
 /** Input of DeletePublicIp. */
@@ -1549,7 +1596,7 @@ export interface DeletePublicIpRequest {
 
 export interface DeletePublicIpResponse {
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 /** Input of DeleteReplication. */
@@ -1571,8 +1618,10 @@ export interface DeleteReplicationRequest {
   node_id: string;
 }
 
-/** Output of DeleteReplication. */
-export interface DeleteReplicationResponse {}
+export interface DeleteReplicationResponse {
+  /** Job id. */
+  job_id?: string | null;
+}
 
 /** Input of DeleteSingleInstance. */
 export interface DeleteSingleInstanceRequest {
@@ -1600,72 +1649,72 @@ export interface DeleteSingleInstanceV1Response {}
 
 export interface DetailsBody {
   /** Account name. */
-  account_name?: string;
+  account_name?: string | null;
   /** Enable public ip. */
-  enable_public_ip?: boolean;
+  enable_public_ip?: boolean | null;
   /** Enable ssl. */
-  enable_ssl?: boolean;
+  enable_ssl?: boolean | null;
   /** Group name. */
-  group_name?: string;
+  group_name?: string | null;
   /** Is only adjust charging. */
-  is_only_adjust_charging?: boolean;
+  is_only_adjust_charging?: boolean | null;
   /** New cache mode. */
-  new_cache_mode?: string;
+  new_cache_mode?: string | null;
   /** New cache type. */
-  new_cache_type?: string;
+  new_cache_type?: string | null;
   /** New capacity. */
-  new_capacity?: string;
+  new_capacity?: string | null;
   /**
    * New port.
    * format int32
    */
-  new_port?: number;
+  new_port?: number | null;
   /**
    * New replica num.
    * format int32
    */
-  new_replica_num?: number;
+  new_replica_num?: number | null;
   /** New resource spec code. */
-  new_resource_spec_code?: string;
+  new_resource_spec_code?: string | null;
   /** Node name. */
-  node_name?: string;
+  node_name?: string | null;
   /** Old cache mode. */
-  old_cache_mode?: string;
+  old_cache_mode?: string | null;
   /** Old cache type. */
-  old_cache_type?: string;
+  old_cache_type?: string | null;
   /** Old capacity. */
-  old_capacity?: string;
+  old_capacity?: string | null;
   /**
    * Old port.
    * format int32
    */
-  old_port?: number;
+  old_port?: number | null;
   /**
    * Old replica num.
    * format int32
    */
-  old_replica_num?: number;
+  old_replica_num?: number | null;
   /** Old resource spec code. */
-  old_resource_spec_code?: string;
+  old_resource_spec_code?: string | null;
   /** Public ip address. */
-  public_ip_address?: string;
+  public_ip_address?: string | null;
   /** Public ip id. */
-  public_ip_id?: string;
+  public_ip_id?: string | null;
   /** Rename commands. */
-  rename_commands?: Array<string>;
+  rename_commands?: Array<string> | null;
   /** Replica az. */
-  replica_az?: string;
+  replica_az?: string | null;
   /** Replica ip. */
-  replica_ip?: string;
+  replica_ip?: string | null;
   /** Source ip. */
-  source_ip?: string;
+  source_ip?: string | null;
   /** Target ip. */
-  target_ip?: string;
+  target_ip?: string | null;
   /**
    * Updated config length.
    * format int32
    */
-  updated_config_length?: number;
+  updated_config_length?: number | null;
 }
 
 export interface DiagnosisDimension {
@@ -1673,29 +1722,29 @@ export interface DiagnosisDimension {
    * Abnormal num.
    * format int32
    */
-  abnormal_num?: number;
+  abnormal_num?: number | null;
   /** Diagnosis item list. */
-  diagnosis_item_list?: Array<DiagnosisItem>;
+  diagnosis_item_list?: Array<DiagnosisItem> | null;
   /**
    * Failed num.
    * format int32
    */
-  failed_num?: number;
+  failed_num?: number | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
 }
 
 export interface DiagnosisItem {
   /** Advice ids. */
-  advice_ids?: Array<ConclusionItem>;
+  advice_ids?: Array<ConclusionItem> | null;
   /** Cause ids. */
-  cause_ids?: Array<ConclusionItem>;
+  cause_ids?: Array<ConclusionItem> | null;
   /** Impact ids. */
-  impact_ids?: Array<ConclusionItem>;
+  impact_ids?: Array<ConclusionItem> | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
 }
 
 export interface DiagnosisNodeReport {
@@ -1703,24 +1752,24 @@ export interface DiagnosisNodeReport {
    * Abnormal sum.
    * format int32
    */
-  abnormal_sum?: number;
+  abnormal_sum?: number | null;
   /** Az code. */
-  az_code?: string;
+  az_code?: string | null;
   /** Command time taken list. */
-  command_time_taken_list?: CommandTimeTakenList;
+  command_time_taken_list?: CommandTimeTakenList | null;
   /** Diagnosis dimension list. */
-  diagnosis_dimension_list?: Array<DiagnosisDimension>;
+  diagnosis_dimension_list?: Array<DiagnosisDimension> | null;
   /**
    * Failed sum.
    * format int32
    */
-  failed_sum?: number;
+  failed_sum?: number | null;
   /** Group name. */
-  group_name?: string;
+  group_name?: string | null;
   /** Node ip. */
-  node_ip?: string;
+  node_ip?: string | null;
   /** Role. */
-  role?: string;
+  role?: string | null;
 }
 
 export interface DiagnosisReportInfo {
@@ -1728,64 +1777,64 @@ export interface DiagnosisReportInfo {
    * Abnormal item sum.
    * format int32
    */
-  abnormal_item_sum?: number;
-  /** Begin time. */
-  begin_time?: string;
+  abnormal_item_sum?: number | null;
+  /** Begin time (e.g. 2017-03-31T12:24:46.297Z). */
+  begin_time?: string | null;
   /** Created at. */
-  created_at?: string;
-  /** End time. */
-  end_time?: string;
+  created_at?: string | null;
+  /** End time (e.g. 2017-03-31T12:24:46.297Z). */
+  end_time?: string | null;
   /**
    * Failed item sum.
    * format int32
    */
-  failed_item_sum?: number;
+  failed_item_sum?: number | null;
   /**
    * Node num.
    * format int32
    */
-  node_num?: number;
+  node_num?: number | null;
   /** Report id. */
-  report_id?: string;
+  report_id?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface DimChild {
   /** Dim name. */
-  dim_name?: string;
+  dim_name?: string | null;
   /** Dim route. */
-  dim_route?: string;
+  dim_route?: string | null;
 }
 
 export interface DimsInfo {
   /** Dim k. */
-  dim_k?: string;
+  dim_k?: string | null;
   /** Dim v. */
-  dim_v?: string;
+  dim_v?: string | null;
 }
 
 export interface DomainNameEntity {
   /** Domain name. */
-  domain_name?: string;
+  domain_name?: string | null;
   /** Is readonly. */
-  is_readonly?: boolean;
+  is_readonly?: boolean | null;
 }
 
 export interface DomainNameInfo {
   /** History domain names. */
-  history_domain_names?: Array<DomainNameEntity>;
+  history_domain_names?: Array<DomainNameEntity> | null;
   /** Is latest rules. */
-  is_latest_rules?: boolean;
+  is_latest_rules?: boolean | null;
   /** Support public resolve. */
-  support_public_resolve?: boolean;
+  support_public_resolve?: boolean | null;
   /** Zone name. */
-  zone_name?: string;
+  zone_name?: string | null;
 }
 
 export interface DownloadBackupFilesReq {
   /**
-   * Expiration.
+   * Expiration (unit: seconds).
    * format int32
    */
   expiration: number;
@@ -1819,11 +1868,11 @@ export interface DownloadSslCertRequest {
 
 export interface DownloadSslCertResponse {
   /** Bucket name. */
-  bucket_name?: string;
+  bucket_name?: string | null;
   /** File name. */
-  file_name?: string;
+  file_name?: string | null;
   /** Link. */
-  link?: string;
+  link?: string | null;
 }
 
 /** Input of ExchangeInstanceIp. */
@@ -1860,7 +1909,7 @@ export interface ExecuteClusterSwitchoverRequest {
 
 export interface ExecuteClusterSwitchoverResponse {
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 /** Input of ExecuteCommandMobilization. */
@@ -1875,7 +1924,7 @@ export interface ExecuteCommandMobilizationRequest {
 
 export interface ExecuteCommandMobilizationResponse {
   /** Response. */
-  response?: string;
+  response?: string | null;
 }
 
 export interface ExecuteCommandRequestBody {
@@ -1901,15 +1950,15 @@ export interface ExportExcelJobRequest {
 
 export interface ExportExcelJobResponse {
   /** Err code. */
-  err_code?: string;
+  err_code?: string | null;
   /** Err msg. */
-  err_msg?: string;
+  err_msg?: string | null;
   /** File name. */
-  file_name?: string;
+  file_name?: string | null;
   /** Link. */
-  link?: string;
+  link?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface ExportInstancesTaskBody {
@@ -1954,103 +2003,103 @@ export interface ExportInstancesTaskRequest {
 
 export interface ExportInstancesTaskResponse {
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 export interface Features {
   /** Support acl. */
-  support_acl?: boolean;
+  support_acl?: boolean | null;
   /** Support audit log. */
-  support_audit_log?: boolean;
+  support_audit_log?: boolean | null;
   /** Support ssl. */
-  support_ssl?: boolean;
+  support_ssl?: boolean | null;
   /** Support transparent client ip. */
-  support_transparent_client_ip?: boolean;
+  support_transparent_client_ip?: boolean | null;
 }
 
 export interface Files {
   /** File name. */
-  file_name?: string;
-  /** Size. */
-  size?: string;
+  file_name?: string | null;
+  /** Size (unit: bytes). */
+  size?: string | null;
   /** Update at. */
-  update_at?: string;
+  update_at?: string | null;
 }
 
 export interface FlavorAzObject {
   /** Available zones. */
-  available_zones?: Array<string>;
+  available_zones?: Array<string> | null;
   /** Az codes. */
-  az_codes?: Array<string>;
+  az_codes?: Array<string> | null;
   /** Capacity. */
-  capacity?: string;
+  capacity?: string | null;
   /** Unit. */
-  unit?: string;
+  unit?: string | null;
 }
 
 export interface FlavorsItems {
   /** Attrs. */
-  attrs?: Array<AttrsObject>;
+  attrs?: Array<AttrsObject> | null;
   /** Billing mode. */
-  billing_mode?: Array<string>;
+  billing_mode?: Array<string> | null;
   /** Cache mode. */
-  cache_mode?: string;
-  /** Capacity. */
-  capacity?: Array<string>;
+  cache_mode?: string | null;
+  /** Capacity (unit: GB). */
+  capacity?: Array<string> | null;
   /** Cloud resource type code. */
-  cloud_resource_type_code?: string;
+  cloud_resource_type_code?: string | null;
   /** Cloud service type code. */
-  cloud_service_type_code?: string;
+  cloud_service_type_code?: string | null;
   /** Cpu type. */
-  cpu_type?: string;
+  cpu_type?: string | null;
   /** Engine. */
-  engine?: string;
+  engine?: string | null;
   /** Engine version. */
-  engine_version?: string;
+  engine_version?: string | null;
   /** Flavors available zones. */
-  flavors_available_zones?: Array<FlavorAzObject>;
+  flavors_available_zones?: Array<FlavorAzObject> | null;
   /** Is dec. */
-  is_dec?: boolean;
+  is_dec?: boolean | null;
   /** Pricing type. */
-  pricing_type?: string;
+  pricing_type?: string | null;
   /** Product type. */
-  product_type?: string;
+  product_type?: string | null;
   /**
    * Replica count.
    * format int32
    */
-  replica_count?: number;
+  replica_count?: number | null;
   /** Spec code. */
-  spec_code?: string;
+  spec_code?: string | null;
   /** Storage type. */
-  storage_type?: string;
+  storage_type?: string | null;
   /**
    * Tenant ip count.
    * format int32
    */
-  tenant_ip_count?: number;
+  tenant_ip_count?: number | null;
 }
 
 export interface GroupBandwidthInfo {
   /**
    * Assured bandwidth.
-   * format int32
+   * format int64
    */
-  assured_bandwidth?: number;
+  assured_bandwidth?: number | null;
   /**
    * Bandwidth.
-   * format int32
+   * format int64
    */
-  bandwidth?: number;
+  bandwidth?: number | null;
   /** Group id. */
-  group_id?: string;
+  group_id?: string | null;
   /**
    * Max bandwidth.
-   * format int32
+   * format int64
    */
-  max_bandwidth?: number;
+  max_bandwidth?: number | null;
   /** Updated at. */
-  updated_at?: string;
+  updated_at?: string | null;
 }
 
 /** Input of HangUpClients. */
@@ -2098,13 +2147,13 @@ export interface HangUpKillAllClientsResponse {}
 
 export interface HistoryInfo {
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** History id. */
-  history_id?: string;
+  history_id?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Type. */
-  type?: string;
+  type?: string | null;
 }
 
 export interface HotkeysBody {
@@ -2112,211 +2161,211 @@ export interface HotkeysBody {
    * Db.
    * format int32
    */
-  db?: number;
+  db?: number | null;
   /**
    * Freq.
    * format int32
    * @maximum 255
    */
-  freq?: number;
+  freq?: number | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Shard. */
-  shard?: string;
+  shard?: string | null;
   /**
    * Size.
    * format int64
    */
-  size?: number;
+  size?: number | null;
   /** Type. */
-  type?: string;
+  type?: string | null;
   /** Unit. */
-  unit?: string;
+  unit?: string | null;
 }
 
 export interface InstanceBackupPolicy {
   /** Backup policy id. */
-  backup_policy_id?: string;
+  backup_policy_id?: string | null;
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** Policy. */
-  policy?: BackupPolicy;
+  policy?: BackupPolicy | null;
   /** Tenant id. */
-  tenant_id?: string;
+  tenant_id?: string | null;
   /** Updated at. */
-  updated_at?: string;
+  updated_at?: string | null;
 }
 
 export interface InstanceGroupListInfo {
   /** Group id. */
-  group_id?: string;
+  group_id?: string | null;
   /** Group name. */
-  group_name?: string;
+  group_name?: string | null;
   /** Replication list. */
-  replication_list?: Array<InstanceReplicationListInfo>;
+  replication_list?: Array<InstanceReplicationListInfo> | null;
 }
 
 export interface InstanceListInfo {
   /** Access user. */
-  access_user?: string;
+  access_user?: string | null;
   /** Az codes. */
-  az_codes?: Array<string>;
+  az_codes?: Array<string> | null;
   /**
-   * Capacity.
+   * Capacity (unit: GB).
    * format int32
    */
-  capacity?: number;
-  /** Capacity minor. */
-  capacity_minor?: string;
+  capacity?: number | null;
+  /** Capacity minor (unit: GB). */
+  capacity_minor?: string | null;
   /**
    * Charging mode.
    * format int32
    */
-  charging_mode?: number;
+  charging_mode?: number | null;
   /** Cpu type. */
-  cpu_type?: string;
-  /** Created at. */
-  created_at?: string;
+  cpu_type?: string | null;
+  /** Created at (e.g. 2017-03-31T12:24:46.297Z). */
+  created_at?: string | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /** Domain name. */
-  domain_name?: string;
+  domain_name?: string | null;
   /** Enable publicip. */
-  enable_publicip?: boolean;
+  enable_publicip?: boolean | null;
   /** Enable ssl. */
-  enable_ssl?: boolean;
+  enable_ssl?: boolean | null;
   /** Engine. */
-  engine?: string;
+  engine?: string | null;
   /** Engine version. */
-  engine_version?: string;
+  engine_version?: string | null;
   /** Enterprise project id. */
-  enterprise_project_id?: string;
+  enterprise_project_id?: string | null;
   /** Features. */
-  features?: Features;
+  features?: Features | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Ip. */
-  ip?: string;
-  /** Maintain begin. */
-  maintain_begin?: string;
-  /** Maintain end. */
-  maintain_end?: string;
+  ip?: string | null;
+  /** Maintain begin (e.g. HH:mm:ss). */
+  maintain_begin?: string | null;
+  /** Maintain end (e.g. HH:mm:ss). */
+  maintain_end?: string | null;
   /**
-   * Max memory.
+   * Max memory (unit: MB).
    * format int32
    */
-  max_memory?: number;
+  max_memory?: number | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** No password access. */
-  no_password_access?: string;
+  no_password_access?: string | null;
   /** Order id. */
-  order_id?: string;
+  order_id?: string | null;
   /**
    * Port.
    * format int32
    */
-  port?: number;
+  port?: number | null;
   /** Publicip address. */
-  publicip_address?: string;
+  publicip_address?: string | null;
   /** Publicip id. */
-  publicip_id?: string;
+  publicip_id?: string | null;
   /** Readonly domain name. */
-  readonly_domain_name?: string;
+  readonly_domain_name?: string | null;
   /** Security group id. */
-  security_group_id?: string;
+  security_group_id?: string | null;
   /** Service task id. */
-  service_task_id?: string;
+  service_task_id?: string | null;
   /** Service upgrade. */
-  service_upgrade?: boolean;
+  service_upgrade?: boolean | null;
   /** Spec code. */
-  spec_code?: string;
+  spec_code?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Sub status. */
-  sub_status?: string;
+  sub_status?: string | null;
   /** Subnet id. */
-  subnet_id?: string;
+  subnet_id?: string | null;
   /** Tags. */
-  tags?: Array<ResourceTag>;
-  /** Updated at. */
-  updated_at?: string;
+  tags?: Array<ResourceTag> | null;
+  /** Updated at (e.g. 2017-03-31T19:24:46.297Z). */
+  updated_at?: string | null;
   /**
-   * Used memory.
+   * Used memory (unit: MB).
    * format int32
    */
-  used_memory?: number;
+  used_memory?: number | null;
   /** User id. */
-  user_id?: string;
+  user_id?: string | null;
   /** User name. */
-  user_name?: string;
+  user_name?: string | null;
   /** Vpc id. */
-  vpc_id?: string;
+  vpc_id?: string | null;
   /** Vpc name. */
-  vpc_name?: string;
+  vpc_name?: string | null;
 }
 
 export interface InstanceNodesInfoResp {
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /**
    * Node count.
    * format int32
    */
-  node_count?: number;
+  node_count?: number | null;
   /** Nodes. */
-  nodes?: Array<NodesInfoResp>;
+  nodes?: Array<NodesInfoResp> | null;
 }
 
 export interface InstanceReplicationDimensionsInfo {
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Value. */
-  value?: string;
+  value?: string | null;
 }
 
 export interface InstanceReplicationListInfo {
   /** Az code. */
-  az_code?: string;
+  az_code?: string | null;
   /** Dimensions. */
-  dimensions?: Array<InstanceReplicationDimensionsInfo>;
+  dimensions?: Array<InstanceReplicationDimensionsInfo> | null;
   /** Is replication. */
-  is_replication?: boolean;
+  is_replication?: boolean | null;
   /** Node id. */
-  node_id?: string;
+  node_id?: string | null;
   /** Replication id. */
-  replication_id?: string;
+  replication_id?: string | null;
   /** Replication ip. */
-  replication_ip?: string;
+  replication_ip?: string | null;
   /** Replication role. */
-  replication_role?: string;
+  replication_role?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface InstanceRestoreInfo {
   /** Backup id. */
-  backup_id?: string;
+  backup_id?: string | null;
   /** Backup name. */
-  backup_name?: string;
+  backup_name?: string | null;
   /** Backup remark. */
-  backup_remark?: string;
+  backup_remark?: string | null;
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
   /** Progress. */
-  progress?: string;
+  progress?: string | null;
   /** Restore id. */
-  restore_id?: string;
+  restore_id?: string | null;
   /** Restore name. */
-  restore_name?: string;
+  restore_name?: string | null;
   /** Restore remark. */
-  restore_remark?: string;
+  restore_remark?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Updated at. */
-  updated_at?: string;
+  updated_at?: string | null;
 }
 
 export interface InstanceStatistic {
@@ -2324,51 +2373,51 @@ export interface InstanceStatistic {
    * Cmd get count.
    * format int64
    */
-  cmd_get_count?: number;
+  cmd_get_count?: number | null;
   /**
    * Cmd set count.
    * format int64
    */
-  cmd_set_count?: number;
+  cmd_set_count?: number | null;
   /** Input kbps. */
-  input_kbps?: string;
+  input_kbps?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /**
    * Keys.
    * format int64
    */
-  keys?: number;
+  keys?: number | null;
   /**
-   * Max memory.
+   * Max memory (unit: MB).
    * format int64
    */
-  max_memory?: number;
+  max_memory?: number | null;
   /** Output kbps. */
-  output_kbps?: string;
-  /** Used cpu. */
-  used_cpu?: string;
+  output_kbps?: string | null;
+  /** Used cpu (unit: seconds). */
+  used_cpu?: string | null;
   /**
-   * Used memory.
+   * Used memory (unit: MB).
    * format int64
    */
-  used_memory?: number;
+  used_memory?: number | null;
 }
 
 export interface Instances {
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Instance name. */
-  instance_name?: string;
+  instance_name?: string | null;
 }
 
 export interface InstancesMonitoredObject {
   /** Dcs instance id. */
-  dcs_instance_id?: string;
+  dcs_instance_id?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface IpExchangeRequest {
@@ -2380,81 +2429,81 @@ export interface IpExchangeRequest {
 
 export interface Item {
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
 }
 
 export interface KeySpace {
   /** Avg ttl. */
-  avg_ttl?: string;
+  avg_ttl?: string | null;
   /** Db idx. */
-  db_idx?: string;
+  db_idx?: string | null;
   /** Expires. */
-  expires?: string;
+  expires?: string | null;
   /** Keys. */
-  keys?: string;
+  keys?: string | null;
 }
 
 export interface KeyTypeByte {
   /**
-   * Bytes.
-   * format int32
+   * Memory of keys of this type (bytes).
+   * format int64
    */
-  bytes?: number;
-  /** Type. */
-  type?: string;
+  bytes?: number | null;
+  /** Data type. */
+  type?: string | null;
 }
 
 export interface KeyTypeNum {
   /**
-   * Num.
-   * format int32
+   * Keys of this type.
+   * format int64
    */
-  num?: number;
-  /** Type. */
-  type?: string;
+  num?: number | null;
+  /** Data type. */
+  type?: string | null;
 }
 
 export interface LargestKey {
   /**
-   * Bytes.
-   * format int32
+   * Memory the key takes (bytes).
+   * format int64
    */
-  bytes?: number;
-  /** Key. */
-  key?: string;
+  bytes?: number | null;
+  /** Key name. */
+  key?: string | null;
   /**
-   * Num of elem.
-   * format int32
+   * Elements in the value (1 for strings).
+   * format int64
    */
-  num_of_elem?: number;
-  /** Type. */
-  type?: string;
+  num_of_elem?: number | null;
+  /** Data type of the key. */
+  type?: string | null;
 }
 
 export interface LargestKeyPrefix {
   /**
-   * Bytes.
-   * format int32
+   * Memory of the keys under the prefix (bytes).
+   * format int64
    */
-  bytes?: number;
-  /** Key prefix. */
-  key_prefix?: string;
+  bytes?: number | null;
+  /** The prefix shared by the keys. */
+  key_prefix?: string | null;
   /**
-   * Num.
-   * format int32
+   * Keys under the prefix.
+   * format int64
    */
-  num?: number;
-  /** Type. */
-  type?: string;
+  num?: number | null;
+  /** Data type of the keys under the prefix. */
+  type?: string | null;
 }
 
 export interface LinksItem {
   /** File name. */
-  file_name?: string;
+  file_name?: string | null;
   /** Link. */
-  link?: string;
+  link?: string | null;
 }
 
 /** Input of ListAclAccounts. */
@@ -2468,7 +2517,7 @@ export interface ListAclAccountsRequest {
 
 export interface ListAclAccountsResponse {
   /** Accounts. */
-  accounts?: Array<AclAccountResp>;
+  accounts?: Array<AclAccountResp> | null;
 }
 
 /** Input of ListAvailableZones. */
@@ -2476,9 +2525,22 @@ export interface ListAvailableZonesRequest {}
 
 export interface ListAvailableZonesResponse {
   /** Available zones. */
-  available_zones?: Array<AvailableZones>;
+  available_zones?: Array<AvailableZones> | null;
   /** Region id. */
-  region_id?: string;
+  region_id?: string | null;
+}
+
+export interface ListAvailableZonesV1AvailableZones {
+  /** Code. */
+  code?: string | null;
+  /** Id. */
+  id?: string | null;
+  /** Name. */
+  name?: string | null;
+  /** Port. */
+  port?: string | null;
+  /** Resource availability. */
+  resource_availability?: string | null;
 }
 
 /** Input of ListAvailableZonesV1. */
@@ -2486,7 +2548,7 @@ export interface ListAvailableZonesV1Request {}
 
 export interface ListAvailableZonesV1Response {
   /** Available zones. */
-  available_zones?: Array<string>;
+  available_zones?: Array<ListAvailableZonesV1AvailableZones> | null;
 }
 
 /** Input of ListBackgroundTask. */
@@ -2523,9 +2585,9 @@ export interface ListBackgroundTaskRequest {
 
 export interface ListBackgroundTaskResponse {
   /** Task count. */
-  task_count?: string;
+  task_count?: string | null;
   /** Tasks. */
-  tasks?: Array<SingleBackgroundTask>;
+  tasks?: Array<SingleBackgroundTask> | null;
 }
 
 /** Input of ListBackupFileLinks. */
@@ -2545,11 +2607,11 @@ export interface ListBackupFileLinksRequest {
 
 export interface ListBackupFileLinksResponse {
   /** Bucket name. */
-  bucket_name?: string;
+  bucket_name?: string | null;
   /** File path. */
-  file_path?: string;
+  file_path?: string | null;
   /** Links. */
-  links?: Array<LinksItem>;
+  links?: Array<LinksItem> | null;
 }
 
 /** Input of ListBackupRecords. */
@@ -2586,44 +2648,46 @@ export interface ListBackupRecordsRequest {
 
 export interface ListBackupRecordsResponse {
   /** Backup record response. */
-  backup_record_response?: Array<BackupRecordResponse>;
+  backup_record_response?: Array<BackupRecordResponse> | null;
   /**
    * Total num.
    * format int32
    */
-  total_num?: number;
+  total_num?: number | null;
 }
 
 export interface ListBackupRecordsV1BackupRecordResponse {
   /** Backup id. */
-  backup_id?: string;
+  backup_id?: string | null;
   /** Backup name. */
-  backup_name?: string;
+  backup_name?: string | null;
   /** Backup type. */
-  backup_type?: string;
+  backup_type?: string | null;
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
   /** Execution at. */
-  execution_at?: string;
+  execution_at?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Is support restore. */
-  is_support_restore?: string;
+  is_support_restore?: string | null;
   /** Period. */
-  period?: string;
+  period?: string | null;
   /** Progress. */
-  progress?: string;
+  progress?: string | null;
+  /** Remark. */
+  remark?: string | null;
   /**
    * Size.
    * format int64
    */
-  size?: number;
+  size?: number | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Updated at. */
-  updated_at?: string;
+  updated_at?: string | null;
 }
 
 /** Input of ListBackupRecordsV1. */
@@ -2640,11 +2704,6 @@ export interface ListBackupRecordsV1Request {
    */
   start?: number;
   /**
-   * Queried..
-   * (query parameter)
-   */
-  "queried."?: string;
-  /**
    * Limit.
    * (query parameter)
    * format int32
@@ -2656,11 +2715,6 @@ export interface ListBackupRecordsV1Request {
    */
   beginTime?: string;
   /**
-   * Datory.
-   * (query parameter)
-   */
-  datory?: string;
-  /**
    * EndTime.
    * (query parameter)
    */
@@ -2669,12 +2723,12 @@ export interface ListBackupRecordsV1Request {
 
 export interface ListBackupRecordsV1Response {
   /** Backup record response. */
-  backup_record_response?: Array<ListBackupRecordsV1BackupRecordResponse>;
+  backup_record_response?: Array<ListBackupRecordsV1BackupRecordResponse> | null;
   /**
    * Total num.
    * format int32
    */
-  total_num?: number;
+  total_num?: number | null;
 }
 
 /** Input of ListBigkeyScanTasks. */
@@ -2713,11 +2767,11 @@ export interface ListBigkeyScanTasksResponse {
    * Count.
    * format int32
    */
-  count?: number;
+  count?: number | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Records. */
-  records?: Array<RecordsResponse>;
+  records?: Array<RecordsResponse> | null;
 }
 
 /** Input of ListCenterTask. */
@@ -2752,36 +2806,36 @@ export interface ListCenterTaskRequest {
 
 export interface ListCenterTaskResponse {
   /** Task count. */
-  task_count?: string;
+  task_count?: string | null;
   /** Tasks. */
-  tasks?: Array<ListCenterTasksResp>;
+  tasks?: Array<ListCenterTasksResp> | null;
 }
 
 export interface ListCenterTasksResp {
-  /** Created at. */
-  created_at?: string;
+  /** Created at (e.g. 2020-06-17T07:38:42.503Z). */
+  created_at?: string | null;
   /** Details. */
-  details?: DetailsBody;
+  details?: DetailsBody | null;
   /** Enable show. */
-  enable_show?: boolean;
+  enable_show?: boolean | null;
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Params. */
-  params?: string;
+  params?: string | null;
   /** Status. */
-  status?: string;
-  /** Updated at. */
-  updated_at?: string;
+  status?: string | null;
+  /** Updated at (e.g. 2020-06-17T07:38:42.503Z). */
+  updated_at?: string | null;
   /** User id. */
-  user_id?: string;
+  user_id?: string | null;
   /** User name. */
-  user_name?: string;
+  user_name?: string | null;
 }
 
 /** Input of ListClients. */
@@ -2833,14 +2887,14 @@ export interface ListClientsRequest {
 
 export interface ListClientsResponse {
   /** Clients. */
-  clients?: Array<ClientInfo>;
+  clients?: Array<ClientInfo> | null;
   /**
    * Count.
    * format int32
    */
-  count?: number;
+  count?: number | null;
   /** Time. */
-  time?: string;
+  time?: string | null;
 }
 
 /** Input of ListConfigHistories. */
@@ -2870,12 +2924,12 @@ export interface ListConfigHistoriesRequest {
 
 export interface ListConfigHistoriesResponse {
   /** Histories. */
-  histories?: Array<HistoryInfo>;
+  histories?: Array<HistoryInfo> | null;
   /**
    * History num.
    * format int32
    */
-  history_num?: number;
+  history_num?: number | null;
 }
 
 /** Input of ListConfigTemplates. */
@@ -2919,6 +2973,7 @@ export interface ListConfigTemplatesRequest {
    * Offset.
    * (query parameter)
    * format int32
+   * @minimum 0
    */
   offset?: number;
   /**
@@ -2937,9 +2992,9 @@ export interface ListConfigTemplatesResponse {
    * Template num.
    * format int32
    */
-  template_num?: number;
+  template_num?: number | null;
   /** Templates. */
-  templates?: Array<ConfigTemplatesListInfo>;
+  templates?: Array<ConfigTemplatesListInfo> | null;
 }
 
 /** Input of ListConfigurations. */
@@ -2953,35 +3008,35 @@ export interface ListConfigurationsRequest {
 
 export interface ListConfigurationsResponse {
   /** Config status. */
-  config_status?: string;
+  config_status?: string | null;
   /** Config time. */
-  config_time?: string;
+  config_time?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Redis config. */
-  redis_config?: Array<QueryRedisConfig>;
+  redis_config?: Array<QueryRedisConfig> | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface ListConfigurationsV1RedisConfig {
   /** Default value. */
-  default_value?: string;
+  default_value?: string | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /**
    * Param id.
    * format int32
    */
-  param_id?: number;
+  param_id?: number | null;
   /** Param name. */
-  param_name?: string;
+  param_name?: string | null;
   /** Param value. */
-  param_value?: string;
+  param_value?: string | null;
   /** Value range. */
-  value_range?: string;
+  value_range?: string | null;
   /** Value type. */
-  value_type?: string;
+  value_type?: string | null;
 }
 
 /** Input of ListConfigurationsV1. */
@@ -2995,15 +3050,15 @@ export interface ListConfigurationsV1Request {
 
 export interface ListConfigurationsV1Response {
   /** Config status. */
-  config_status?: string;
+  config_status?: string | null;
   /** Config time. */
-  config_time?: string;
+  config_time?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Redis config. */
-  redis_config?: Array<ListConfigurationsV1RedisConfig>;
+  redis_config?: Array<ListConfigurationsV1RedisConfig> | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 /** Input of ListDiagnosisTasks. */
@@ -3033,12 +3088,12 @@ export interface ListDiagnosisTasksRequest {
 
 export interface ListDiagnosisTasksResponse {
   /** Diagnosis report list. */
-  diagnosis_report_list?: Array<DiagnosisReportInfo>;
+  diagnosis_report_list?: Array<DiagnosisReportInfo> | null;
   /**
    * Total num.
    * format int32
    */
-  total_num?: number;
+  total_num?: number | null;
 }
 
 /** Input of ListFlavors. */
@@ -3062,7 +3117,7 @@ export interface ListFlavorsRequest {
    * Engine.
    * (query parameter)
    */
-  engine?: string;
+  engine?: "Redis" | "Memcached";
   /**
    * Engine version.
    * (query parameter)
@@ -3082,7 +3137,7 @@ export interface ListFlavorsRequest {
 
 export interface ListFlavorsResponse {
   /** Flavors. */
-  flavors?: Array<FlavorsItems>;
+  flavors?: Array<FlavorsItems> | null;
 }
 
 /** Input of ListGroupReplicationInfo. */
@@ -3099,9 +3154,9 @@ export interface ListGroupReplicationInfoResponse {
    * Group count.
    * format int32
    */
-  group_count?: number;
+  group_count?: number | null;
   /** Group list. */
-  group_list?: Array<InstanceGroupListInfo>;
+  group_list?: Array<InstanceGroupListInfo> | null;
 }
 
 /** Input of ListHotKeyScanTasks. */
@@ -3136,11 +3191,11 @@ export interface ListHotKeyScanTasksResponse {
    * Count.
    * format int32
    */
-  count?: number;
+  count?: number | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Records. */
-  records?: Array<RecordsResponse>;
+  records?: Array<RecordsResponse> | null;
 }
 
 /** Input of ListInstanceOperations. */
@@ -3159,9 +3214,9 @@ export interface ListInstanceOperationsRequest {
 
 export interface ListInstanceOperationsResponse {
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Operations. */
-  operations?: Array<Operations>;
+  operations?: Array<Operations> | null;
 }
 
 /** Input of ListInstances. */
@@ -3234,9 +3289,93 @@ export interface ListInstancesResponse {
    * Instance num.
    * format int32
    */
-  instance_num?: number;
+  instance_num?: number | null;
   /** Instances. */
-  instances?: Array<InstanceListInfo>;
+  instances?: Array<InstanceListInfo> | null;
+}
+
+export interface ListInstancesV1Instance {
+  /** Access user. */
+  access_user?: string | null;
+  /**
+   * Capacity (unit: GB).
+   * format int32
+   */
+  capacity?: number | null;
+  /** Capacity minor (unit: GB). */
+  capacity_minor?: string | null;
+  /**
+   * Charging mode.
+   * format int32
+   */
+  charging_mode?: number | null;
+  /** Created at. */
+  created_at?: string | null;
+  /** Enable publicip. */
+  enable_publicip?: boolean | null;
+  /** Enable ssl. */
+  enable_ssl?: boolean | null;
+  /** Engine. */
+  engine?: string | null;
+  /** Engine version. */
+  engine_version?: string | null;
+  /** Enterprise project id. */
+  enterprise_project_id?: string | null;
+  /** Error code. */
+  error_code?: string | null;
+  /** Instance id. */
+  instance_id?: string | null;
+  /** Internal version. */
+  internal_version?: string | null;
+  /** Ip. */
+  ip?: string | null;
+  /** Maintain begin (e.g. HH:mm:ss). */
+  maintain_begin?: string | null;
+  /** Maintain end (e.g. HH:mm:ss). */
+  maintain_end?: string | null;
+  /**
+   * Max memory (unit: MB).
+   * format int32
+   */
+  max_memory?: number | null;
+  /** Name. */
+  name?: string | null;
+  /** No password access. */
+  no_password_access?: string | null;
+  /**
+   * Port.
+   * format int32
+   */
+  port?: number | null;
+  /** Publicip address. */
+  publicip_address?: string | null;
+  /** Publicip id. */
+  publicip_id?: string | null;
+  /** Resource spec code. */
+  resource_spec_code?: string | null;
+  /** Security group id. */
+  security_group_id?: string | null;
+  /** Service task id. */
+  service_task_id?: string | null;
+  /** Service upgrade. */
+  service_upgrade?: boolean | null;
+  /** Status. */
+  status?: string | null;
+  /** Tags. */
+  tags?: Array<string> | null;
+  /**
+   * Used memory (unit: MB).
+   * format int32
+   */
+  used_memory?: number | null;
+  /** User id. */
+  user_id?: string | null;
+  /** User name. */
+  user_name?: string | null;
+  /** Vpc id. */
+  vpc_id?: string | null;
+  /** Vpc name. */
+  vpc_name?: string | null;
 }
 
 /** Input of ListInstancesV1. */
@@ -3245,17 +3384,15 @@ export interface ListInstancesV1Request {
    * Start.
    * (query parameter)
    * format int32
+   * @minimum 1
    */
   start?: number;
-  /**
-   * Atory.
-   * (query parameter)
-   */
-  atory?: string;
   /**
    * Limit.
    * (query parameter)
    * format int32
+   * @minimum 1
+   * @maximum 1000
    */
   limit?: number;
   /**
@@ -3282,17 +3419,12 @@ export interface ListInstancesV1Request {
    * Include failure.
    * (query parameter)
    */
-  include_failure?: "true";
+  include_failure?: string;
   /**
-   * The.
+   * IsExactMatchName.
    * (query parameter)
    */
-  the?: string;
-  /**
-   * IsExactMatch.
-   * (query parameter)
-   */
-  isExactMatch?: "true" | "false";
+  isExactMatchName?: "true" | "false";
   /**
    * Tags.
    * (query parameter)
@@ -3305,9 +3437,9 @@ export interface ListInstancesV1Response {
    * Instance num.
    * format int32
    */
-  instance_num?: number;
+  instance_num?: number | null;
   /** Instances. */
-  instances?: Array<string>;
+  instances?: Array<ListInstancesV1Instance> | null;
 }
 
 /** Input of ListMaintenanceWindows. */
@@ -3315,21 +3447,21 @@ export interface ListMaintenanceWindowsRequest {}
 
 export interface ListMaintenanceWindowsResponse {
   /** Maintain windows. */
-  maintain_windows?: Array<MaintainWindowsEntity>;
+  maintain_windows?: Array<MaintainWindowsEntity> | null;
 }
 
 export interface ListMaintenanceWindowsV1MaintainWindows {
   /** Begin. */
-  begin?: string;
+  begin?: string | null;
   /** Default. */
-  default?: boolean;
+  default?: boolean | null;
   /** End. */
-  end?: string;
+  end?: string | null;
   /**
    * Seq.
    * format int32
    */
-  seq?: number;
+  seq?: number | null;
 }
 
 /** Input of ListMaintenanceWindowsV1. */
@@ -3337,7 +3469,7 @@ export interface ListMaintenanceWindowsV1Request {}
 
 export interface ListMaintenanceWindowsV1Response {
   /** Maintain windows. */
-  maintain_windows?: Array<ListMaintenanceWindowsV1MaintainWindows>;
+  maintain_windows?: Array<ListMaintenanceWindowsV1MaintainWindows> | null;
 }
 
 /** Input of ListMigrationTaskLogs. */
@@ -3372,9 +3504,9 @@ export interface ListMigrationTaskLogsResponse {
    * Log num.
    * format int32
    */
-  log_num?: number;
+  log_num?: number | null;
   /** Migration logs. */
-  migration_logs?: Array<MigrationLog>;
+  migration_logs?: Array<MigrationLog> | null;
 }
 
 /** Input of ListMigrationTask. */
@@ -3404,9 +3536,9 @@ export interface ListMigrationTaskResponse {
    * Count.
    * format int32
    */
-  count?: number;
+  count?: number | null;
   /** Migration tasks. */
-  migration_tasks?: Array<MigrationTaskList>;
+  migration_tasks?: Array<MigrationTaskList> | null;
 }
 
 /** Input of ListMonitoredObjectsOfInstance. */
@@ -3425,22 +3557,22 @@ export interface ListMonitoredObjectsOfInstanceRequest {
 
 export interface ListMonitoredObjectsOfInstanceResponse {
   /** Children. */
-  children?: Array<DimChild>;
+  children?: Array<DimChild> | null;
   /** Dcs cluster proxy2 node. */
-  dcs_cluster_proxy2_node?: Array<Proxy2NodeMonitoredObject>;
+  dcs_cluster_proxy2_node?: Array<Proxy2NodeMonitoredObject> | null;
   /** Dcs cluster proxy node. */
-  dcs_cluster_proxy_node?: Array<ProxyNodeMonitoredObject>;
+  dcs_cluster_proxy_node?: Array<ProxyNodeMonitoredObject> | null;
   /** Dcs cluster redis node. */
-  dcs_cluster_redis_node?: Array<ClusterRedisNodeMonitoredObject>;
+  dcs_cluster_redis_node?: Array<ClusterRedisNodeMonitoredObject> | null;
   /** Instances. */
-  instances?: Array<InstancesMonitoredObject>;
+  instances?: Array<InstancesMonitoredObject> | null;
   /** Router. */
-  router?: Array<string>;
+  router?: Array<string> | null;
   /**
    * Total.
    * format int32
    */
-  total?: number;
+  total?: number | null;
 }
 
 /** Input of ListMonitoredObjects. */
@@ -3469,16 +3601,16 @@ export interface ListMonitoredObjectsRequest {
 
 export interface ListMonitoredObjectsResponse {
   /** Children. */
-  children?: Array<DimChild>;
+  children?: Array<DimChild> | null;
   /** Instances. */
-  instances?: Array<InstancesMonitoredObject>;
+  instances?: Array<InstancesMonitoredObject> | null;
   /** Router. */
-  router?: Array<string>;
+  router?: Array<string> | null;
   /**
    * Total.
    * format int32
    */
-  total?: number;
+  total?: number | null;
 }
 
 /** Input of ListNumberOfInstancesInDifferentStatus. */
@@ -3495,71 +3627,71 @@ export interface ListNumberOfInstancesInDifferentStatusResponse {
    * Createfailed count.
    * format int32
    */
-  createfailed_count?: number;
+  createfailed_count?: number | null;
   /**
    * Creating count.
    * format int32
    */
-  creating_count?: number;
+  creating_count?: number | null;
   /**
    * Error count.
    * format int32
    */
-  error_count?: number;
+  error_count?: number | null;
   /**
    * Extending count.
    * format int32
    */
-  extending_count?: number;
+  extending_count?: number | null;
   /**
    * Flushing count.
    * format int32
    */
-  flushing_count?: number;
+  flushing_count?: number | null;
   /**
    * Freezing count.
    * format int32
    */
-  freezing_count?: number;
+  freezing_count?: number | null;
   /**
    * Frozen count.
    * format int32
    */
-  frozen_count?: number;
+  frozen_count?: number | null;
   /** Memcached. */
-  memcached?: StatusStatistic;
+  memcached?: StatusStatistic | null;
   /**
    * Migrating count.
    * format int32
    */
-  migrating_count?: number;
+  migrating_count?: number | null;
   /**
    * Paying count.
    * format int32
    */
-  paying_count?: number;
+  paying_count?: number | null;
   /** Redis. */
-  redis?: StatusStatistic;
+  redis?: StatusStatistic | null;
   /**
    * Restarting count.
    * format int32
    */
-  restarting_count?: number;
+  restarting_count?: number | null;
   /**
    * Restoring count.
    * format int32
    */
-  restoring_count?: number;
+  restoring_count?: number | null;
   /**
    * Running count.
    * format int32
    */
-  running_count?: number;
+  running_count?: number | null;
   /**
    * Upgrading count.
    * format int32
    */
-  upgrading_count?: number;
+  upgrading_count?: number | null;
 }
 
 /** Input of ListNumberOfInstancesInDifferentStatusV1. */
@@ -3576,42 +3708,42 @@ export interface ListNumberOfInstancesInDifferentStatusV1Response {
    * Createfailed count.
    * format int32
    */
-  createfailed_count?: number;
+  createfailed_count?: number | null;
   /**
    * Creating count.
    * format int32
    */
-  creating_count?: number;
+  creating_count?: number | null;
   /**
    * Deleting count.
    * format int32
    */
-  deleting_count?: number;
+  deleting_count?: number | null;
   /**
    * Error count.
    * format int32
    */
-  error_count?: number;
+  error_count?: number | null;
   /**
    * Extending count.
    * format int32
    */
-  extending_count?: number;
+  extending_count?: number | null;
   /**
    * Frozen count.
    * format int32
    */
-  frozen_count?: number;
+  frozen_count?: number | null;
   /**
    * Restarting count.
    * format int32
    */
-  restarting_count?: number;
+  restarting_count?: number | null;
   /**
    * Running count.
    * format int32
    */
-  running_count?: number;
+  running_count?: number | null;
 }
 
 /** Input of ListOfflineKeyAnalysisTask. */
@@ -3646,85 +3778,85 @@ export interface ListOfflineKeyAnalysisTaskRequest {
 
 export interface ListOfflineKeyAnalysisTaskResponse {
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Records. */
-  records?: Array<OfflineKeyAnalysisRecord>;
+  records?: Array<OfflineKeyAnalysisRecord> | null;
   /**
    * Total.
    * format int32
    */
-  total?: number;
+  total?: number | null;
 }
 
 export interface ListProductsV1Details {
   /** Capacity. */
-  capacity?: string;
+  capacity?: string | null;
   /** Db number. */
-  db_number?: string;
+  db_number?: string | null;
   /** Max bandwidth. */
-  max_bandwidth?: string;
+  max_bandwidth?: string | null;
   /** Max clients. */
-  max_clients?: string;
+  max_clients?: string | null;
   /** Max connections. */
-  max_connections?: string;
+  max_connections?: string | null;
   /** Max in bandwidth. */
-  max_in_bandwidth?: string;
+  max_in_bandwidth?: string | null;
   /** Max memory. */
-  max_memory?: string;
+  max_memory?: string | null;
   /** Proxy num. */
-  proxy_num?: string;
+  proxy_num?: string | null;
   /** Sharding num. */
-  sharding_num?: string;
+  sharding_num?: string | null;
   /** Tenant ip count. */
-  tenant_ip_count?: string;
+  tenant_ip_count?: string | null;
 }
 
 export interface ListProductsV1Flavors {
   /** Available zones. */
-  available_zones?: Array<string>;
+  available_zones?: Array<unknown> | null;
   /** Capacity. */
-  capacity?: string;
+  capacity?: string | null;
   /** Unit. */
-  unit?: string;
+  unit?: string | null;
 }
 
 export interface ListProductsV1Products {
   /** Billing factor. */
-  billing_factor?: string;
+  billing_factor?: string | null;
   /** Cache mode. */
-  cache_mode?: string;
+  cache_mode?: string | null;
   /** Charging type. */
-  charging_type?: string;
+  charging_type?: string | null;
   /** Cloud resource type code. */
-  cloud_resource_type_code?: string;
+  cloud_resource_type_code?: string | null;
   /** Cloud service type code. */
-  cloud_service_type_code?: string;
+  cloud_service_type_code?: string | null;
   /** Cpu type. */
-  cpu_type?: string;
+  cpu_type?: string | null;
   /** Currency. */
-  currency?: string;
+  currency?: string | null;
   /** Details. */
-  details?: Array<ListProductsV1Details>;
+  details?: Array<ListProductsV1Details> | null;
   /** Engine. */
-  engine?: string;
+  engine?: string | null;
   /** Engine versions. */
-  engine_versions?: string;
+  engine_versions?: string | null;
   /** Flavors. */
-  flavors?: Array<ListProductsV1Flavors>;
+  flavors?: Array<ListProductsV1Flavors> | null;
   /** Prod type. */
-  prod_type?: string;
+  prod_type?: string | null;
   /** Product id. */
-  product_id?: string;
+  product_id?: string | null;
   /** Product type. */
-  product_type?: string;
+  product_type?: string | null;
   /** Spec code. */
-  spec_code?: string;
+  spec_code?: string | null;
   /** Spec details. */
-  spec_details?: string;
+  spec_details?: string | null;
   /** Spec details2. */
-  spec_details2?: string;
+  spec_details2?: string | null;
   /** Storage type. */
-  storage_type?: string;
+  storage_type?: string | null;
 }
 
 /** Input of ListProductsV1. */
@@ -3732,7 +3864,7 @@ export interface ListProductsV1Request {}
 
 export interface ListProductsV1Response {
   /** Products. */
-  products?: Array<ListProductsV1Products>;
+  products?: Array<ListProductsV1Products> | null;
 }
 
 /** Input of ListRedislog. */
@@ -3764,12 +3896,12 @@ export interface ListRedislogRequest {
 
 export interface ListRedislogResponse {
   /** File list. */
-  file_list?: Array<RunlogItem>;
+  file_list?: Array<RunlogItem> | null;
   /**
    * Total num.
    * format int32
    */
-  total_num?: number;
+  total_num?: number | null;
 }
 
 /** Input of ListRestoreRecords. */
@@ -3806,12 +3938,12 @@ export interface ListRestoreRecordsRequest {
 
 export interface ListRestoreRecordsResponse {
   /** Restore record response. */
-  restore_record_response?: Array<InstanceRestoreInfo>;
+  restore_record_response?: Array<InstanceRestoreInfo> | null;
   /**
    * Total num.
    * format int32
    */
-  total_num?: number;
+  total_num?: number | null;
 }
 
 /** Input of ListRestoreRecordsV1. */
@@ -3847,35 +3979,37 @@ export interface ListRestoreRecordsV1Request {
 
 export interface ListRestoreRecordsV1Response {
   /** Restore record response. */
-  restore_record_response?: Array<ListRestoreRecordsV1RestoreRecordResponse>;
+  restore_record_response?: Array<ListRestoreRecordsV1RestoreRecordResponse> | null;
   /**
    * Total num.
    * format int32
    */
-  total_num?: number;
+  total_num?: number | null;
 }
 
 export interface ListRestoreRecordsV1RestoreRecordResponse {
   /** Backup id. */
-  backup_id?: string;
+  backup_id?: string | null;
   /** Backup name. */
-  backup_name?: string;
+  backup_name?: string | null;
   /** Backup remark. */
-  backup_remark?: string;
+  backup_remark?: string | null;
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
+  /** Progress. */
+  progress?: string | null;
   /** Restore id. */
-  restore_id?: string;
+  restore_id?: string | null;
   /** Restore name. */
-  restore_name?: string;
+  restore_name?: string | null;
   /** Restore remark. */
-  restore_remark?: string;
+  restore_remark?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Updated at. */
-  updated_at?: string;
+  updated_at?: string | null;
 }
 
 /** Input of ListSlowlog. */
@@ -3930,14 +4064,14 @@ export interface ListSlowlogResponse {
    * Count.
    * format int32
    */
-  count?: number;
+  count?: number | null;
   /** Slowlogs. */
-  slowlogs?: Array<SlowlogItem>;
+  slowlogs?: Array<SlowlogItem> | null;
   /**
    * Total num.
    * format int32
    */
-  total_num?: number;
+  total_num?: number | null;
 }
 
 /** Input of ListStatisticsOfRunningInstances. */
@@ -3945,7 +4079,7 @@ export interface ListStatisticsOfRunningInstancesRequest {}
 
 export interface ListStatisticsOfRunningInstancesResponse {
   /** Statistics. */
-  statistics?: Array<InstanceStatistic>;
+  statistics?: Array<InstanceStatistic> | null;
 }
 
 /** Input of ListStatisticsOfRunningInstancesV1. */
@@ -3953,7 +4087,7 @@ export interface ListStatisticsOfRunningInstancesV1Request {}
 
 export interface ListStatisticsOfRunningInstancesV1Response {
   /** Statistics. */
-  statistics?: Array<ListStatisticsOfRunningInstancesV1Statistics>;
+  statistics?: Array<ListStatisticsOfRunningInstancesV1Statistics> | null;
 }
 
 export interface ListStatisticsOfRunningInstancesV1Statistics {
@@ -3961,35 +4095,35 @@ export interface ListStatisticsOfRunningInstancesV1Statistics {
    * Cmd get count.
    * format int32
    */
-  cmd_get_count?: number;
+  cmd_get_count?: number | null;
   /**
    * Cmd set count.
    * format int32
    */
-  cmd_set_count?: number;
+  cmd_set_count?: number | null;
   /** Input kbps. */
-  input_kbps?: string;
+  input_kbps?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /**
    * Keys.
    * format int32
    */
-  keys?: number;
+  keys?: number | null;
   /**
-   * Max memory.
+   * Max memory (unit: MB).
    * format int32
    */
-  max_memory?: number;
+  max_memory?: number | null;
   /** Output kbps. */
-  output_kbps?: string;
+  output_kbps?: string | null;
   /** Used cpu. */
-  used_cpu?: string;
+  used_cpu?: string | null;
   /**
-   * Used memory.
+   * Used memory (unit: MB).
    * format int32
    */
-  used_memory?: number;
+  used_memory?: number | null;
 }
 
 /** Input of ListTagsOfTenant. */
@@ -3997,14 +4131,26 @@ export interface ListTagsOfTenantRequest {}
 
 export interface ListTagsOfTenantResponse {
   /** Tags. */
-  tags?: Array<Tag>;
+  tags?: Array<Tag> | null;
 }
 
 /** Input of ListTagsOfTenantV1. */
 export interface ListTagsOfTenantV1Request {}
 
-/** Output of ListTagsOfTenantV1. */
-export interface ListTagsOfTenantV1Response {}
+export interface ListTagsOfTenantV1Response {
+  /** Tags in use. */
+  tags?: Array<ListTagsOfTenantV1Tag> | null;
+}
+
+export interface ListTagsOfTenantV1Tag {
+  /**
+   * Tag key.
+   * @maxLength 36
+   */
+  key?: string | null;
+  /** Values used with the key. */
+  values?: Array<string> | null;
+}
 
 export interface LoginWebCliBody {
   /** Password. */
@@ -4023,12 +4169,12 @@ export interface LoginWebCliRequest {
 
 export interface LoginWebCliResponse {
   /** Client id. */
-  client_id?: string;
+  client_id?: string | null;
   /**
    * Databases.
    * format int32
    */
-  databases?: number;
+  databases?: number | null;
 }
 
 /** Input of LogoffWebCli. */
@@ -4050,17 +4196,17 @@ export interface LogoutWebCliBody {
 }
 
 export interface MaintainWindowsEntity {
-  /** Begin. */
-  begin?: string;
+  /** Begin (e.g. HH:mm:ss). */
+  begin?: string | null;
   /** Default. */
-  default?: boolean;
-  /** End. */
-  end?: string;
+  default?: boolean | null;
+  /** End (e.g. HH:mm:ss). */
+  end?: string | null;
   /**
    * Seq.
    * format int32
    */
-  seq?: number;
+  seq?: number | null;
 }
 
 export interface MigrateAZRequestBody {
@@ -4084,69 +4230,69 @@ export interface MigrateAzRequest {
 export interface MigrateAzResponse {}
 
 export interface MigrationLog {
-  /** Created at. */
-  created_at?: string;
+  /** Created at (e.g. 2023-05-15T09:11:25.449Z). */
+  created_at?: string | null;
   /** Keyword. */
-  keyword?: Array<string>;
+  keyword?: Array<string> | null;
   /** Log code. */
-  log_code?: string;
+  log_code?: string | null;
   /** Log level. */
-  log_level?: string;
+  log_level?: string | null;
   /** Message. */
-  message?: string;
+  message?: string | null;
 }
 
 export interface MigrationTaskList {
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** Data source. */
-  data_source?: string;
+  data_source?: string | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /** Ecs tenant private ip. */
-  ecs_tenant_private_ip?: string;
+  ecs_tenant_private_ip?: string | null;
   /** Error message. */
-  error_message?: string;
+  error_message?: string | null;
   /** Migration method. */
-  migration_method?: string;
+  migration_method?: string | null;
   /** Migration type. */
-  migration_type?: string;
+  migration_type?: string | null;
   /** Released at. */
-  released_at?: string;
+  released_at?: string | null;
   /** Resume mode. */
-  resume_mode?: string;
+  resume_mode?: string | null;
   /** Source instance id. */
-  source_instance_id?: string;
+  source_instance_id?: string | null;
   /** Source instance name. */
-  source_instance_name?: string;
+  source_instance_name?: string | null;
   /** Source instance spec code. */
-  source_instance_spec_code?: string;
+  source_instance_spec_code?: string | null;
   /** Source instance status. */
-  source_instance_status?: string;
+  source_instance_status?: string | null;
   /** Source instance subnet id. */
-  source_instance_subnet_id?: string;
+  source_instance_subnet_id?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Supported features. */
-  supported_features?: Array<string>;
+  supported_features?: Array<string> | null;
   /** Target instance addrs. */
-  target_instance_addrs?: string;
+  target_instance_addrs?: string | null;
   /** Target instance id. */
-  target_instance_id?: string;
+  target_instance_id?: string | null;
   /** Target instance name. */
-  target_instance_name?: string;
+  target_instance_name?: string | null;
   /** Target instance spec code. */
-  target_instance_spec_code?: string;
+  target_instance_spec_code?: string | null;
   /** Target instance status. */
-  target_instance_status?: string;
+  target_instance_status?: string | null;
   /** Target instance subnet id. */
-  target_instance_subnet_id?: string;
+  target_instance_subnet_id?: string | null;
   /** Task id. */
-  task_id?: string;
+  task_id?: string | null;
   /** Task name. */
-  task_name?: string;
+  task_name?: string | null;
   /** Version. */
-  version?: string;
+  version?: string | null;
 }
 
 export interface MigrationUpdateRequestEntity {
@@ -4163,9 +4309,9 @@ export interface ModifyInstanceBody {
   description?: string;
   /** Instance backup policy. */
   instance_backup_policy?: BackupPolicy;
-  /** Maintain begin. */
+  /** Maintain begin (e.g. HH:mm:ss). */
   maintain_begin?: string;
-  /** Maintain end. */
+  /** Maintain end (e.g. HH:mm:ss). */
   maintain_end?: string;
   /** Name. */
   name?: string;
@@ -4205,62 +4351,62 @@ export interface ModifyRedisConfigBody {
 
 export interface NodesInfoResp {
   /** Az code. */
-  az_code?: string;
+  az_code?: string | null;
   /** Dimensions. */
-  dimensions?: Array<InstanceReplicationDimensionsInfo>;
+  dimensions?: Array<InstanceReplicationDimensionsInfo> | null;
   /** Group id. */
-  group_id?: string;
+  group_id?: string | null;
   /** Group name. */
-  group_name?: string;
+  group_name?: string | null;
   /** Is access. */
-  is_access?: boolean;
+  is_access?: boolean | null;
   /** Is remove ip. */
-  is_remove_ip?: boolean;
+  is_remove_ip?: boolean | null;
   /** Logical node id. */
-  logical_node_id?: string;
+  logical_node_id?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Node id. */
-  node_id?: string;
+  node_id?: string | null;
   /** Node ip. */
-  node_ip?: string;
+  node_ip?: string | null;
   /** Node port. */
-  node_port?: string;
+  node_port?: string | null;
   /** Node role. */
-  node_role?: string;
+  node_role?: string | null;
   /** Node type. */
-  node_type?: string;
+  node_type?: string | null;
   /**
    * Priority weight.
    * format int32
    */
-  priority_weight?: number;
+  priority_weight?: number | null;
   /** Replication id. */
-  replication_id?: string;
+  replication_id?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface OfflineKeyAnalysisRecord {
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** Finished at. */
-  finished_at?: string;
+  finished_at?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Started at. */
-  started_at?: string;
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface Operations {
   /** Cause id. */
-  cause_id?: string;
+  cause_id?: string | null;
   /** Is support. */
-  is_support?: boolean;
+  is_support?: boolean | null;
   /** Operation. */
-  operation?: string;
+  operation?: string | null;
 }
 
 export interface PriorityBody {
@@ -4275,61 +4421,61 @@ export interface PriorityBody {
 
 export interface Proxy2NodeMonitoredObject {
   /** Dcs cluster proxy2 node. */
-  dcs_cluster_proxy2_node?: string;
+  dcs_cluster_proxy2_node?: string | null;
   /** Dcs instance id. */
-  dcs_instance_id?: string;
+  dcs_instance_id?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface ProxyNodeMonitoredObject {
   /** Dcs cluster proxy node. */
-  dcs_cluster_proxy_node?: string;
+  dcs_cluster_proxy_node?: string | null;
   /** Dcs instance id. */
-  dcs_instance_id?: string;
+  dcs_instance_id?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface QueryRedisConfig {
   /** Default value. */
-  default_value?: string;
+  default_value?: string | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /** Param id. */
-  param_id?: string;
+  param_id?: string | null;
   /** Param name. */
-  param_name?: string;
+  param_name?: string | null;
   /** Param value. */
-  param_value?: string;
+  param_value?: string | null;
   /** Value range. */
-  value_range?: string;
+  value_range?: string | null;
   /** Value type. */
-  value_type?: string;
+  value_type?: string | null;
 }
 
 export interface QueryTenantQuotaRespQuotas {
   /** Resources. */
-  resources?: Array<Resources>;
+  resources?: Array<Resources> | null;
 }
 
 export interface RecordsResponse {
-  /** Created at. */
-  created_at?: string;
-  /** Finished at. */
-  finished_at?: string;
+  /** Created at (e.g. 2020-06-15T02:21:18.669Z). */
+  created_at?: string | null;
+  /** Finished at (e.g. 2020-06-15T02:21:18.669Z). */
+  finished_at?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Scan type. */
-  scan_type?: string;
-  /** Started at. */
-  started_at?: string;
+  scan_type?: string | null;
+  /** Started at (e.g. 2020-06-15T02:21:18.669Z). */
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface RedisConfig {
@@ -4364,17 +4510,17 @@ export interface RenameCommandResp {
 
 export interface ReplicationInfo {
   /** Available zone. */
-  available_zone?: string;
+  available_zone?: string | null;
   /** Group id. */
-  group_id?: string;
+  group_id?: string | null;
   /** Group name. */
-  group_name?: string;
+  group_name?: string | null;
   /** Node id. */
-  node_id?: string;
+  node_id?: string | null;
   /** Replication id. */
-  replication_id?: string;
+  replication_id?: string | null;
   /** Replication ip. */
-  replication_ip?: string;
+  replication_ip?: string | null;
 }
 
 /** Input of ResetAclAccountPassWord. */
@@ -4394,15 +4540,15 @@ export interface ResetAclAccountPassWordRequest {
 
 export interface ResetAclAccountPassWordResponse {
   /** Code. */
-  code?: string;
+  code?: string | null;
   /** Lock time. */
-  lock_time?: string;
+  lock_time?: string | null;
   /** Lock time left. */
-  lock_time_left?: string;
+  lock_time_left?: string | null;
   /** Message. */
-  message?: string;
+  message?: string | null;
   /** Retry times left. */
-  retry_times_left?: string;
+  retry_times_left?: string | null;
 }
 
 export interface ResetInstancePasswordBody {
@@ -4424,17 +4570,17 @@ export interface ResetPasswordRequest {
 
 export interface ResetPasswordResponse {
   /** Code. */
-  code?: string;
+  code?: string | null;
   /** Ext message. */
-  ext_message?: string;
+  ext_message?: string | null;
   /** Lock time. */
-  lock_time?: string;
+  lock_time?: string | null;
   /** Lock time left. */
-  lock_time_left?: string;
+  lock_time_left?: string | null;
   /** Message. */
-  message?: string;
+  message?: string | null;
   /** Retry times left. */
-  retry_times_left?: string;
+  retry_times_left?: string | null;
 }
 
 export interface ResizeInstanceBody {
@@ -4447,7 +4593,7 @@ export interface ResizeInstanceBody {
   /** Execute immediately. */
   execute_immediately?: boolean;
   /**
-   * New capacity.
+   * New capacity (unit: GB).
    * format int32
    */
   new_capacity: number;
@@ -4473,16 +4619,13 @@ export interface ResizeInstanceRequest {
 export interface ResizeInstanceResponse {}
 
 export interface ResizeInstanceV1Body {
-  datory?: Record<string, unknown>;
   /**
-   * New capacity.
+   * New capacity (unit: GB).
    * format int32
    */
   new_capacity: number;
   /** Spec code. */
   spec_code: string;
-  /** The. */
-  the?: unknown;
 }
 
 /** Input of ResizeInstanceV1. */
@@ -4500,9 +4643,9 @@ export interface ResizeInstanceV1Response {}
 
 export interface ResourceTag {
   /** Key. */
-  key?: string;
+  key?: string | null;
   /** Value. */
-  value?: string;
+  value?: string | null;
 }
 
 export interface Resources {
@@ -4510,26 +4653,26 @@ export interface Resources {
    * Max.
    * format int32
    */
-  max?: number;
+  max?: number | null;
   /**
    * Min.
    * format int32
    */
-  min?: number;
+  min?: number | null;
   /**
    * Quota.
    * format int32
    */
-  quota?: number;
+  quota?: number | null;
   /** Type. */
-  type?: string;
+  type?: string | null;
   /** Unit. */
-  unit?: string;
+  unit?: string | null;
   /**
    * Used.
    * format int32
    */
-  used?: number;
+  used?: number | null;
 }
 
 /** Input of RestartOrFlushInstances. */
@@ -4539,14 +4682,14 @@ export interface RestartOrFlushInstancesRequest {
 
 export interface RestartOrFlushInstancesResponse {
   /** Results. */
-  results?: Array<BatchOpsResult>;
+  results?: Array<BatchOpsResult> | null;
 }
 
 export interface RestartOrFlushInstancesV1Body {
   /** Action. */
   action: string;
   /** Instances. */
-  instances: Array<string>;
+  instances: Array<unknown>;
 }
 
 /** Input of RestartOrFlushInstancesV1. */
@@ -4556,14 +4699,14 @@ export interface RestartOrFlushInstancesV1Request {
 
 export interface RestartOrFlushInstancesV1Response {
   /** Results. */
-  results?: Array<RestartOrFlushInstancesV1Results>;
+  results?: Array<RestartOrFlushInstancesV1Results> | null;
 }
 
 export interface RestartOrFlushInstancesV1Results {
   /** Instance. */
-  instance?: string;
+  instance?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
 }
 
 export interface RestoreInstanceBody {
@@ -4585,7 +4728,7 @@ export interface RestoreInstanceRequest {
 
 export interface RestoreInstanceResponse {
   /** Restore id. */
-  restore_id?: string;
+  restore_id?: string | null;
 }
 
 export interface RestoreInstanceV1Body {
@@ -4607,7 +4750,7 @@ export interface RestoreInstanceV1Request {
 
 export interface RestoreInstanceV1Response {
   /** Restore id. */
-  restore_id?: string;
+  restore_id?: string | null;
 }
 
 /** Input of RollbackExchangeInstanceIp. */
@@ -4624,19 +4767,19 @@ export interface RollbackExchangeInstanceIpResponse {}
 
 export interface RunlogItem {
   /** Backup id. */
-  backup_id?: string;
+  backup_id?: string | null;
   /** File name. */
-  file_name?: string;
+  file_name?: string | null;
   /** Group name. */
-  group_name?: string;
+  group_name?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Replication ip. */
-  replication_ip?: string;
+  replication_ip?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Time. */
-  time?: string;
+  time?: string | null;
 }
 
 /** Input of ScanClients. */
@@ -4672,24 +4815,24 @@ export interface ScanExpireKeyRequest {
 }
 
 export interface ScanExpireKeyResponse {
-  /** Created at. */
-  created_at?: string;
-  /** Finished at. */
-  finished_at?: string;
+  /** Created at (e.g. 2020-06-15T02:21:18.669Z). */
+  created_at?: string | null;
+  /** Finished at (e.g. 2020-06-15T02:21:18.669Z). */
+  finished_at?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Scan type. */
-  scan_type?: string;
-  /** Started at. */
-  started_at?: string;
+  scan_type?: string | null;
+  /** Started at (e.g. 2020-06-15T02:21:18.669Z). */
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface SetOnlineMigrationTaskBody {
-  /** Bandwidth limit mb. */
+  /** Bandwidth limit mb (unit: MB). */
   bandwidth_limit_mb?: string;
   /** Migration method. */
   migration_method: "full_amount_migration" | "incremental_migration";
@@ -4713,13 +4856,13 @@ export interface SetOnlineMigrationTaskRequest {
 
 export interface SetOnlineMigrationTaskResponse {
   /** Error. */
-  error?: string;
+  error?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 /** Input of ShowBackgroundTaskProgress. */
@@ -4741,14 +4884,14 @@ export interface ShowBackgroundTaskProgressResponse {
    * Progress.
    * format int32
    */
-  progress?: number;
+  progress?: number | null;
   /**
-   * Remain time.
+   * Remain time (unit: seconds).
    * format int32
    */
-  remain_time?: number;
+  remain_time?: number | null;
   /** Step details. */
-  step_details?: Array<StepDetail>;
+  step_details?: Array<StepDetail> | null;
 }
 
 /** Input of ShowBandwidths. */
@@ -4762,19 +4905,19 @@ export interface ShowBandwidthsRequest {
 
 export interface ShowBandwidthsResponse {
   /** Allow modify. */
-  allow_modify?: boolean;
+  allow_modify?: boolean | null;
   /**
    * Bandwidth.
-   * format int32
+   * format int64
    */
-  bandwidth?: number;
+  bandwidth?: number | null;
   /** Group bandwidths. */
-  group_bandwidths?: Array<GroupBandwidthInfo>;
+  group_bandwidths?: Array<GroupBandwidthInfo> | null;
   /**
    * Max bandwidth.
-   * format int32
+   * format int64
    */
-  max_bandwidth?: number;
+  max_bandwidth?: number | null;
 }
 
 /** Input of ShowBigkeyAutoscanConfig. */
@@ -4788,13 +4931,13 @@ export interface ShowBigkeyAutoscanConfigRequest {
 
 export interface ShowBigkeyAutoscanConfigResponse {
   /** Enable auto scan. */
-  enable_auto_scan?: boolean;
+  enable_auto_scan?: boolean | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Schedule at. */
-  schedule_at?: Array<string>;
-  /** Updated at. */
-  updated_at?: string;
+  schedule_at?: Array<string> | null;
+  /** Updated at (e.g. 2020-06-15T02:21:18.669Z). */
+  updated_at?: string | null;
 }
 
 /** Input of ShowBigkeyScanTaskDetails. */
@@ -4812,27 +4955,27 @@ export interface ShowBigkeyScanTaskDetailsRequest {
 }
 
 export interface ShowBigkeyScanTaskDetailsResponse {
-  /** Created at. */
-  created_at?: string;
-  /** Finished at. */
-  finished_at?: string;
+  /** Created at (e.g. 2020-06-15T02:21:18.669Z). */
+  created_at?: string | null;
+  /** Finished at (e.g. 2020-06-15T02:21:18.669Z). */
+  finished_at?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Keys. */
-  keys?: Array<BigkeysBody>;
+  keys?: Array<BigkeysBody> | null;
   /**
    * Num.
    * format int32
    */
-  num?: number;
+  num?: number | null;
   /** Scan type. */
-  scan_type?: string;
-  /** Started at. */
-  started_at?: string;
+  scan_type?: string | null;
+  /** Started at (e.g. 2020-06-15T02:21:18.669Z). */
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 /** Input of ShowConfigHistoryDetail. */
@@ -4868,25 +5011,25 @@ export interface ShowConfigTemplateRequest {
 
 export interface ShowConfigTemplateResponse {
   /** Cache mode. */
-  cache_mode?: string;
-  /** Created at. */
-  created_at?: string;
+  cache_mode?: string | null;
+  /** Created at (e.g. 2023-05-10T11:09:35.802Z). */
+  created_at?: string | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /** Engine. */
-  engine?: string;
+  engine?: string | null;
   /** Engine version. */
-  engine_version?: string;
+  engine_version?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Product type. */
-  product_type?: string;
+  product_type?: string | null;
   /** Storage type. */
-  storage_type?: string;
+  storage_type?: string | null;
   /** Template id. */
-  template_id?: string;
+  template_id?: string | null;
   /** Type. */
-  type?: string;
+  type?: string | null;
 }
 
 /** Input of ShowDiagnosisTaskDetails. */
@@ -4903,14 +5046,14 @@ export interface ShowDiagnosisTaskDetailsResponse {
    * Abnormal item sum.
    * format int32
    */
-  abnormal_item_sum?: number;
+  abnormal_item_sum?: number | null;
   /** Diagnosis node report list. */
-  diagnosis_node_report_list?: Array<DiagnosisNodeReport>;
+  diagnosis_node_report_list?: Array<DiagnosisNodeReport> | null;
   /**
    * Failed item sum.
    * format int32
    */
-  failed_item_sum?: number;
+  failed_item_sum?: number | null;
 }
 
 /** Input of ShowExpireAutoScanConfig. */
@@ -4924,28 +5067,28 @@ export interface ShowExpireAutoScanConfigRequest {
 
 export interface ShowExpireAutoScanConfigResponse {
   /** Enable auto scan. */
-  enable_auto_scan?: boolean;
+  enable_auto_scan?: boolean | null;
   /** First scan at. */
-  first_scan_at?: string;
+  first_scan_at?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /**
-   * Interval.
+   * Interval (unit: seconds).
    * format int32
    */
-  interval?: number;
+  interval?: number | null;
   /**
    * Scan keys count.
    * format int32
    */
-  scan_keys_count?: number;
+  scan_keys_count?: number | null;
   /**
-   * Timeout.
+   * Timeout (unit: seconds).
    * format int32
    */
-  timeout?: number;
-  /** Updated at. */
-  updated_at?: string;
+  timeout?: number | null;
+  /** Updated at (e.g. 2023-06-15T06:20:13.283Z). */
+  updated_at?: string | null;
 }
 
 /** Input of ShowExpireKeyScanInfo. */
@@ -4980,16 +5123,16 @@ export interface ShowExpireKeyScanInfoResponse {
    * Count.
    * format int32
    */
-  count?: number;
+  count?: number | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Records. */
-  records?: Array<SimpleKeyScanRecord>;
+  records?: Array<SimpleKeyScanRecord> | null;
   /**
    * Total.
    * format int32
    */
-  total?: number;
+  total?: number | null;
 }
 
 /** Input of ShowHotkeyAutoscanConfig. */
@@ -5003,13 +5146,13 @@ export interface ShowHotkeyAutoscanConfigRequest {
 
 export interface ShowHotkeyAutoscanConfigResponse {
   /** Enable auto scan. */
-  enable_auto_scan?: boolean;
+  enable_auto_scan?: boolean | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Schedule at. */
-  schedule_at?: Array<string>;
-  /** Updated at. */
-  updated_at?: string;
+  schedule_at?: Array<string> | null;
+  /** Updated at (e.g. 2020-06-15T02:21:18.669Z). */
+  updated_at?: string | null;
 }
 
 /** Input of ShowHotkeyTaskDetails. */
@@ -5027,27 +5170,27 @@ export interface ShowHotkeyTaskDetailsRequest {
 }
 
 export interface ShowHotkeyTaskDetailsResponse {
-  /** Created at. */
-  created_at?: string;
-  /** Finished at. */
-  finished_at?: string;
+  /** Created at (e.g. 2020-06-15T02:21:18.669Z). */
+  created_at?: string | null;
+  /** Finished at (e.g. 2020-06-15T02:21:18.669Z). */
+  finished_at?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Keys. */
-  keys?: Array<HotkeysBody>;
+  keys?: Array<HotkeysBody> | null;
   /**
    * Num.
    * format int32
    */
-  num?: number;
+  num?: number | null;
   /** Scan type. */
-  scan_type?: string;
-  /** Started at. */
-  started_at?: string;
+  scan_type?: string | null;
+  /** Started at (e.g. 2020-06-15T02:21:18.669Z). */
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 /** Input of ShowInstanceBandwidthAutoScalingPolicy. */
@@ -5062,31 +5205,31 @@ export interface ShowInstanceBandwidthAutoScalingPolicyRequest {
 export interface ShowInstanceBandwidthAutoScalingPolicyResponse {
   /**
    * Bandwidth usage lower threshold.
-   * format int32
+   * format int64
    */
-  bandwidth_usage_lower_threshold?: number;
+  bandwidth_usage_lower_threshold?: number | null;
   /**
    * Bandwidth usage upper threshold.
-   * format int32
+   * format int64
    */
-  bandwidth_usage_upper_threshold?: number;
+  bandwidth_usage_upper_threshold?: number | null;
   /**
    * Scale in cooldown.
-   * format int32
+   * format int64
    */
-  scale_in_cooldown?: number;
+  scale_in_cooldown?: number | null;
   /** Scale in enabled. */
-  scale_in_enabled?: boolean;
+  scale_in_enabled?: boolean | null;
   /**
    * Scale out cooldown.
-   * format int32
+   * format int64
    */
-  scale_out_cooldown?: number;
+  scale_out_cooldown?: number | null;
   /**
    * Window size.
-   * format int32
+   * format int64
    */
-  window_size?: number;
+  window_size?: number | null;
 }
 
 /** Input of ShowInstance. */
@@ -5100,153 +5243,153 @@ export interface ShowInstanceRequest {
 
 export interface ShowInstanceResponse {
   /** Access user. */
-  access_user?: string;
+  access_user?: string | null;
   /** Available zones. */
-  available_zones?: Array<string>;
+  available_zones?: Array<string> | null;
   /** Az codes. */
-  az_codes?: Array<string>;
+  az_codes?: Array<string> | null;
   /** Backend addrs. */
-  backend_addrs?: string;
+  backend_addrs?: string | null;
   /** Bandwidth info. */
-  bandwidth_info?: BandwidthInfo;
+  bandwidth_info?: BandwidthInfo | null;
   /** Cache mode. */
-  cache_mode?: string;
+  cache_mode?: string | null;
   /**
-   * Capacity.
+   * Capacity (unit: GB).
    * format int32
    */
-  capacity?: number;
-  /** Capacity minor. */
-  capacity_minor?: string;
+  capacity?: number | null;
+  /** Capacity minor (unit: GB). */
+  capacity_minor?: string | null;
   /**
    * Charging mode.
    * format int32
    */
-  charging_mode?: number;
+  charging_mode?: number | null;
   /** Cloud resource type code. */
-  cloud_resource_type_code?: string;
+  cloud_resource_type_code?: string | null;
   /** Cloud service type code. */
-  cloud_service_type_code?: string;
+  cloud_service_type_code?: string | null;
   /** Cpu type. */
-  cpu_type?: string;
-  /** Created at. */
-  created_at?: string;
+  cpu_type?: string | null;
+  /** Created at (e.g. 2017-03-31T12:24:46.297Z). */
+  created_at?: string | null;
   /**
    * Db number.
    * format int32
    */
-  db_number?: number;
+  db_number?: number | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /** Domain name. */
-  domain_name?: string;
+  domain_name?: string | null;
   /** Domain name info. */
-  domain_name_info?: DomainNameInfo;
+  domain_name_info?: DomainNameInfo | null;
   /** Enable publicip. */
-  enable_publicip?: boolean;
+  enable_publicip?: boolean | null;
   /** Enable ssl. */
-  enable_ssl?: boolean;
+  enable_ssl?: boolean | null;
   /** Engine. */
-  engine?: string;
+  engine?: string | null;
   /** Engine version. */
-  engine_version?: string;
+  engine_version?: string | null;
   /** Enterprise project id. */
-  enterprise_project_id?: string;
+  enterprise_project_id?: string | null;
   /** Enterprise project name. */
-  enterprise_project_name?: string;
+  enterprise_project_name?: string | null;
   /** Features. */
-  features?: Features;
+  features?: Features | null;
   /** Inquery spec code. */
-  inquery_spec_code?: string;
+  inquery_spec_code?: string | null;
   /** Instance backup policy. */
-  instance_backup_policy?: InstanceBackupPolicy;
+  instance_backup_policy?: InstanceBackupPolicy | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Ip. */
-  ip?: string;
-  /** Launched at. */
-  launched_at?: string;
-  /** Maintain begin. */
-  maintain_begin?: string;
-  /** Maintain end. */
-  maintain_end?: string;
+  ip?: string | null;
+  /** Launched at (e.g. 2022-07-06T09:32:16.502Z). */
+  launched_at?: string | null;
+  /** Maintain begin (e.g. HH:mm:ss). */
+  maintain_begin?: string | null;
+  /** Maintain end (e.g. HH:mm:ss). */
+  maintain_end?: string | null;
   /**
-   * Max memory.
+   * Max memory (unit: MB).
    * format int32
    */
-  max_memory?: number;
+  max_memory?: number | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** No password access. */
-  no_password_access?: string;
+  no_password_access?: string | null;
   /** Order id. */
-  order_id?: string;
+  order_id?: string | null;
   /**
    * Port.
    * format int32
    */
-  port?: number;
+  port?: number | null;
   /** Product type. */
-  product_type?: string;
+  product_type?: string | null;
   /** Publicip address. */
-  publicip_address?: string;
+  publicip_address?: string | null;
   /** Publicip id. */
-  publicip_id?: string;
+  publicip_id?: string | null;
   /** Readonly domain name. */
-  readonly_domain_name?: string;
+  readonly_domain_name?: string | null;
   /**
    * Replica count.
    * format int32
    */
-  replica_count?: number;
+  replica_count?: number | null;
   /** Security group id. */
-  security_group_id?: string;
+  security_group_id?: string | null;
   /** Security group name. */
-  security_group_name?: string;
+  security_group_name?: string | null;
   /** Service task id. */
-  service_task_id?: string;
+  service_task_id?: string | null;
   /** Service upgrade. */
-  service_upgrade?: boolean;
+  service_upgrade?: boolean | null;
   /**
    * Sharding count.
    * format int32
    */
-  sharding_count?: number;
+  sharding_count?: number | null;
   /** Spec code. */
-  spec_code?: string;
+  spec_code?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Storage type. */
-  storage_type?: string;
+  storage_type?: string | null;
   /** Sub status. */
-  sub_status?: string;
+  sub_status?: string | null;
   /** Subnet cidr. */
-  subnet_cidr?: string;
+  subnet_cidr?: string | null;
   /** Subnet id. */
-  subnet_id?: string;
+  subnet_id?: string | null;
   /** Subnet name. */
-  subnet_name?: string;
+  subnet_name?: string | null;
   /** Support slow log flag. */
-  support_slow_log_flag?: string;
+  support_slow_log_flag?: string | null;
   /** Tags. */
-  tags?: Array<ResourceTag>;
+  tags?: Array<ResourceTag> | null;
   /** Transparent client ip enable. */
-  transparent_client_ip_enable?: boolean;
-  /** Update at. */
-  update_at?: string;
+  transparent_client_ip_enable?: boolean | null;
+  /** Update at (e.g. 2022-07-06T09:32:16.502Z). */
+  update_at?: string | null;
   /**
-   * Used memory.
+   * Used memory (unit: MB).
    * format int32
    */
-  used_memory?: number;
+  used_memory?: number | null;
   /** User id. */
-  user_id?: string;
+  user_id?: string | null;
   /** User name. */
-  user_name?: string;
+  user_name?: string | null;
   /** Vpc id. */
-  vpc_id?: string;
+  vpc_id?: string | null;
   /** Vpc name. */
-  vpc_name?: string;
+  vpc_name?: string | null;
 }
 
 /** Input of ShowInstanceSslDetail. */
@@ -5260,17 +5403,17 @@ export interface ShowInstanceSslDetailRequest {
 
 export interface ShowInstanceSslDetailResponse {
   /** Domain name. */
-  domain_name?: string;
+  domain_name?: string | null;
   /** Enabled. */
-  enabled?: boolean;
+  enabled?: boolean | null;
   /** Ip. */
-  ip?: string;
+  ip?: string | null;
   /** Port. */
-  port?: string;
+  port?: string | null;
   /** Ssl expired at. */
-  ssl_expired_at?: string;
+  ssl_expired_at?: string | null;
   /** Ssl validated. */
-  ssl_validated?: boolean;
+  ssl_validated?: boolean | null;
 }
 
 /** Input of ShowInstanceTopology. */
@@ -5284,19 +5427,19 @@ export interface ShowInstanceTopologyRequest {
 
 export interface ShowInstanceTopologyResponse {
   /** Cluster admin. */
-  cluster_admin?: Array<TopologyInfo>;
+  cluster_admin?: Array<TopologyInfo> | null;
   /** Cluster lvs. */
-  cluster_lvs?: Array<TopologyInfo>;
+  cluster_lvs?: Array<TopologyInfo> | null;
   /** Cluster proxy. */
-  cluster_proxy?: Array<TopologyInfo>;
+  cluster_proxy?: Array<TopologyInfo> | null;
   /** Elb. */
-  elb?: Array<TopologyInfo>;
+  elb?: Array<TopologyInfo> | null;
   /** Master. */
-  master?: Array<TopologyInfo>;
+  master?: Array<TopologyInfo> | null;
   /** Redis server. */
-  redis_server?: Array<TopologyInfo>;
+  redis_server?: Array<TopologyInfo> | null;
   /** Vpcendpoint. */
-  vpcendpoint?: Array<TopologyInfo>;
+  vpcendpoint?: Array<TopologyInfo> | null;
 }
 
 /** Input of ShowInstanceV1. */
@@ -5310,108 +5453,108 @@ export interface ShowInstanceV1Request {
 
 export interface ShowInstanceV1Response {
   /** Access user. */
-  access_user?: string;
+  access_user?: string | null;
   /** Available zones. */
-  available_zones?: Array<string>;
+  available_zones?: Array<unknown> | null;
   /** Backend addrs. */
-  backend_addrs?: string;
+  backend_addrs?: string | null;
   /**
-   * Capacity.
+   * Capacity (unit: GB).
    * format int32
    */
-  capacity?: number;
+  capacity?: number | null;
   /** Capacity minor. */
-  capacity_minor?: string;
+  capacity_minor?: string | null;
   /**
    * Charging mode.
    * format int32
    */
-  charging_mode?: number;
+  charging_mode?: number | null;
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /** Enable publicip. */
-  enable_publicip?: boolean;
+  enable_publicip?: boolean | null;
   /** Enable ssl. */
-  enable_ssl?: boolean;
+  enable_ssl?: boolean | null;
   /** Engine. */
-  engine?: string;
+  engine?: string | null;
   /** Engine version. */
-  engine_version?: string;
+  engine_version?: string | null;
   /** Enterprise project id. */
-  enterprise_project_id?: string;
+  enterprise_project_id?: string | null;
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
   /** Instance backup policy. */
-  instance_backup_policy?: unknown;
+  instance_backup_policy?: unknown | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Internal version. */
-  internal_version?: string;
+  internal_version?: string | null;
   /** Ip. */
-  ip?: string;
+  ip?: string | null;
   /** Libos. */
-  libos?: boolean;
-  /** Maintain begin. */
-  maintain_begin?: string;
-  /** Maintain end. */
-  maintain_end?: string;
+  libos?: boolean | null;
+  /** Maintain begin (e.g. HH:mm:ss). */
+  maintain_begin?: string | null;
+  /** Maintain end (e.g. HH:mm:ss). */
+  maintain_end?: string | null;
   /**
-   * Max memory.
+   * Max memory (unit: MB).
    * format int32
    */
-  max_memory?: number;
+  max_memory?: number | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** No password access. */
-  no_password_access?: string;
+  no_password_access?: string | null;
   /** Order id. */
-  order_id?: string;
+  order_id?: string | null;
   /**
    * Port.
    * format int32
    */
-  port?: number;
+  port?: number | null;
   /** Product id. */
-  product_id?: string;
+  product_id?: string | null;
   /** Publicip address. */
-  publicip_address?: string;
+  publicip_address?: string | null;
   /** Publicip id. */
-  publicip_id?: string;
+  publicip_id?: string | null;
   /** Resource spec code. */
-  resource_spec_code?: string;
+  resource_spec_code?: string | null;
   /** Security group id. */
-  security_group_id?: string;
+  security_group_id?: string | null;
   /** Security group name. */
-  security_group_name?: string;
+  security_group_name?: string | null;
   /** Service task id. */
-  service_task_id?: string;
+  service_task_id?: string | null;
   /** Service upgrade. */
-  service_upgrade?: boolean;
+  service_upgrade?: boolean | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Subnet cidr. */
-  subnet_cidr?: string;
+  subnet_cidr?: string | null;
   /** Subnet id. */
-  subnet_id?: string;
+  subnet_id?: string | null;
   /** Subnet name. */
-  subnet_name?: string;
+  subnet_name?: string | null;
   /** Tags. */
-  tags?: Array<string>;
+  tags?: Array<string> | null;
   /**
-   * Used memory.
+   * Used memory (unit: MB).
    * format int32
    */
-  used_memory?: number;
+  used_memory?: number | null;
   /** User id. */
-  user_id?: string;
+  user_id?: string | null;
   /** User name. */
-  user_name?: string;
+  user_name?: string | null;
   /** Vpc id. */
-  vpc_id?: string;
+  vpc_id?: string | null;
   /** Vpc name. */
-  vpc_name?: string;
+  vpc_name?: string | null;
 }
 
 /** Input of ShowInstanceVersion. */
@@ -5425,17 +5568,17 @@ export interface ShowInstanceVersionRequest {
 
 export interface ShowInstanceVersionResponse {
   /** Engine minor version. */
-  engine_minor_version?: string;
+  engine_minor_version?: string | null;
   /** Engine minor version upgradable. */
-  engine_minor_version_upgradable?: boolean;
+  engine_minor_version_upgradable?: boolean | null;
   /** Latest engine minor version. */
-  latest_engine_minor_version?: string;
+  latest_engine_minor_version?: string | null;
   /** Latest proxy minor version. */
-  latest_proxy_minor_version?: string;
+  latest_proxy_minor_version?: string | null;
   /** Proxy minor version. */
-  proxy_minor_version?: string;
+  proxy_minor_version?: string | null;
   /** Proxy minor version upgradable. */
-  proxy_minor_version_upgradable?: boolean;
+  proxy_minor_version_upgradable?: boolean | null;
 }
 
 /** Input of ShowIpWhitelist. */
@@ -5449,11 +5592,11 @@ export interface ShowIpWhitelistRequest {
 
 export interface ShowIpWhitelistResponse {
   /** Enable whitelist. */
-  enable_whitelist?: boolean;
+  enable_whitelist?: boolean | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Whitelist. */
-  whitelist?: Array<Whitelist>;
+  whitelist?: Array<Whitelist> | null;
 }
 
 /** Input of ShowJobInfo. */
@@ -5467,17 +5610,17 @@ export interface ShowJobInfoRequest {
 
 export interface ShowJobInfoResponse {
   /** Begin time. */
-  begin_time?: string;
+  begin_time?: string | null;
   /** End time. */
-  end_time?: string;
+  end_time?: string | null;
   /** Fail reason. */
-  fail_reason?: string;
+  fail_reason?: string | null;
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
   /** Job type. */
-  job_type?: string;
+  job_type?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 /** Input of ShowMigrationTask. */
@@ -5491,49 +5634,49 @@ export interface ShowMigrationTaskRequest {
 
 export interface ShowMigrationTaskResponse {
   /** Backup files. */
-  backup_files?: BackupFilesBody;
+  backup_files?: BackupFilesBody | null;
   /** Bandwidth limit mb. */
-  bandwidth_limit_mb?: string;
+  bandwidth_limit_mb?: string | null;
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /** Ecs tenant private ip. */
-  ecs_tenant_private_ip?: string;
+  ecs_tenant_private_ip?: string | null;
   /** Migration method. */
-  migration_method?: string;
+  migration_method?: string | null;
   /** Migration type. */
-  migration_type?: string;
+  migration_type?: string | null;
   /** Network type. */
-  network_type?: string;
+  network_type?: string | null;
   /** Released at. */
-  released_at?: string;
+  released_at?: string | null;
   /** Resume mode. */
-  resume_mode?: string;
+  resume_mode?: string | null;
   /** Source instance. */
-  source_instance?: SourceInstanceBody;
+  source_instance?: SourceInstanceBody | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Supported features. */
-  supported_features?: Array<string>;
+  supported_features?: Array<string> | null;
   /** Target instance. */
-  target_instance?: TargetInstanceBody;
+  target_instance?: TargetInstanceBody | null;
   /** Task id. */
-  task_id?: string;
+  task_id?: string | null;
   /** Task name. */
-  task_name?: string;
+  task_name?: string | null;
   /** Task status. */
-  task_status?: string;
+  task_status?: string | null;
   /** Tenant security group id. */
-  tenant_security_group_id?: string;
+  tenant_security_group_id?: string | null;
   /** Tenant subnet id. */
-  tenant_subnet_id?: string;
+  tenant_subnet_id?: string | null;
   /** Tenant vpc id. */
-  tenant_vpc_id?: string;
+  tenant_vpc_id?: string | null;
   /** Updated at. */
-  updated_at?: string;
+  updated_at?: string | null;
   /** Version. */
-  version?: string;
+  version?: string | null;
 }
 
 /** Input of ShowMigrationTaskStats. */
@@ -5547,19 +5690,19 @@ export interface ShowMigrationTaskStatsRequest {
 
 export interface ShowMigrationTaskStatsResponse {
   /** Full migration progress. */
-  full_migration_progress?: string;
+  full_migration_progress?: string | null;
   /** Is migrating. */
-  is_migrating?: boolean;
+  is_migrating?: boolean | null;
   /** Offset. */
-  offset?: string;
+  offset?: string | null;
   /** Source dbsize. */
-  source_dbsize?: string;
+  source_dbsize?: string | null;
   /** Target dbsize. */
-  target_dbsize?: string;
-  /** Target input kbps. */
-  target_input_kbps?: string;
+  target_dbsize?: string | null;
+  /** Target input kbps (unit: KB). */
+  target_input_kbps?: string | null;
   /** Target ops. */
-  target_ops?: string;
+  target_ops?: string | null;
 }
 
 /** Input of ShowNodesInformation. */
@@ -5573,14 +5716,14 @@ export interface ShowNodesInformationRequest {
 
 export interface ShowNodesInformationResponse {
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Nodes. */
-  nodes?: Array<NodesInfoResp>;
+  nodes?: Array<NodesInfoResp> | null;
   /**
    * Total.
    * format int32
    */
-  total?: number;
+  total?: number | null;
 }
 
 /** Input of ShowOfflineKeyAnalysisTask. */
@@ -5598,46 +5741,46 @@ export interface ShowOfflineKeyAnalysisTaskRequest {
 }
 
 export interface ShowOfflineKeyAnalysisTaskResponse {
-  /** Analysis type. */
-  analysis_type?: string;
-  /** Backup id. */
-  backup_id?: string;
+  /** How the analysis was started. */
+  analysis_type?: string | null;
+  /** Backup that was analysed, if one was named. */
+  backup_id?: string | null;
   /** Finished at. */
-  finished_at?: string;
-  /** Group name. */
-  group_name?: string;
-  /** Id. */
-  id?: string;
+  finished_at?: string | null;
+  /** Shard (group) the node belongs to. */
+  group_name?: string | null;
+  /** Analysis task ID. */
+  id?: string | null;
   /** Instance id. */
-  instance_id?: string;
-  /** Largest key prefixes. */
-  largest_key_prefixes?: Array<LargestKeyPrefix>;
-  /** Largest keys. */
-  largest_keys?: Array<LargestKey>;
-  /** Node id. */
-  node_id?: string;
+  instance_id?: string | null;
+  /** Key prefixes holding the most memory, per type. */
+  largest_key_prefixes?: Array<LargestKeyPrefix> | null;
+  /** The biggest keys (up to 100), largest first. */
+  largest_keys?: Array<LargestKey> | null;
+  /** Node whose backup was analysed. */
+  node_id?: string | null;
   /** Node ip. */
-  node_ip?: string;
+  node_ip?: string | null;
   /** Node ipv6. */
-  node_ipv6?: string;
+  node_ipv6?: string | null;
   /** Node type. */
-  node_type?: string;
+  node_type?: string | null;
   /** Started at. */
-  started_at?: string;
+  started_at?: string | null;
   /**
-   * Total bytes.
-   * format int32
+   * Memory of all keys (bytes).
+   * format int64
    */
-  total_bytes?: number;
+  total_bytes?: number | null;
   /**
-   * Total num.
-   * format int32
+   * Number of keys.
+   * format int64
    */
-  total_num?: number;
-  /** Type bytes. */
-  type_bytes?: Array<KeyTypeByte>;
-  /** Type num. */
-  type_num?: Array<KeyTypeNum>;
+  total_num?: number | null;
+  /** Memory per data type. */
+  type_bytes?: Array<KeyTypeByte> | null;
+  /** Key count per data type. */
+  type_num?: Array<KeyTypeNum> | null;
 }
 
 /** Input of ShowQuotaOfTenant. */
@@ -5645,15 +5788,13 @@ export interface ShowQuotaOfTenantRequest {}
 
 export interface ShowQuotaOfTenantResponse {
   /** Quotas. */
-  quotas?: QueryTenantQuotaRespQuotas;
+  quotas?: QueryTenantQuotaRespQuotas | null;
 }
 
 export interface ShowQuotaOfTenantV1Quotas {
-  resource_user?: ShowQuotaOfTenantV1ResourceUser;
+  resource_user?: ShowQuotaOfTenantV1ResourceUser | null;
   /** Resources. */
-  resources?: Array<ShowQuotaOfTenantV1Resources>;
-  /** Tenant. */
-  tenant?: unknown;
+  resources?: Array<ShowQuotaOfTenantV1Resources> | null;
 }
 
 /** Input of ShowQuotaOfTenantV1. */
@@ -5661,12 +5802,12 @@ export interface ShowQuotaOfTenantV1Request {}
 
 export interface ShowQuotaOfTenantV1ResourceUser {
   /** Tenant id. */
-  tenant_id?: string;
+  tenant_id?: string | null;
   /**
    * Tenant name.
    * format int32
    */
-  tenant_name?: number;
+  tenant_name?: number | null;
 }
 
 export interface ShowQuotaOfTenantV1Resources {
@@ -5674,28 +5815,30 @@ export interface ShowQuotaOfTenantV1Resources {
    * Max.
    * format int32
    */
-  max?: number;
+  max?: number | null;
   /**
    * Min.
    * format int32
    */
-  min?: number;
+  min?: number | null;
   /**
    * Quota.
    * format int32
    */
-  quota?: number;
+  quota?: number | null;
   /** Type. */
-  type?: string;
+  type?: string | null;
+  /** Unit. */
+  unit?: string | null;
   /**
    * Used.
    * format int32
    */
-  used?: number;
+  used?: number | null;
 }
 
 export interface ShowQuotaOfTenantV1Response {
-  quotas?: ShowQuotaOfTenantV1Quotas;
+  quotas?: ShowQuotaOfTenantV1Quotas | null;
 }
 
 /** Input of ShowReplicationStates. */
@@ -5726,7 +5869,7 @@ export interface ShowTagsRequest {
 
 export interface ShowTagsResponse {
   /** Tags. */
-  tags?: Array<ResourceTag>;
+  tags?: Array<ResourceTag> | null;
 }
 
 /** Input of ShowTagsV1. */
@@ -5740,107 +5883,107 @@ export interface ShowTagsV1Request {
 
 export interface ShowTagsV1Response {
   /** Tags. */
-  tags?: Array<ShowTagsV1Tags>;
+  tags?: Array<ShowTagsV1Tags> | null;
 }
 
 export interface ShowTagsV1Tags {
   /** Key. */
-  key?: string;
+  key?: string | null;
   /** Value. */
-  value?: string;
+  value?: string | null;
 }
 
 export interface SimpleKeyScanRecord {
-  /** Created at. */
-  created_at?: string;
-  /** Finished at. */
-  finished_at?: string;
+  /** Created at (e.g. 2023-06-13T13:46:14.771Z). */
+  created_at?: string | null;
+  /** Finished at (e.g. 2020-06-15T02:21:18.669Z). */
+  finished_at?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /**
    * Num.
    * format int32
    */
-  num?: number;
+  num?: number | null;
   /** Scan type. */
-  scan_type?: string;
-  /** Started at. */
-  started_at?: string;
+  scan_type?: string | null;
+  /** Started at (e.g. 2023-06-13T13:46:14.771Z). */
+  started_at?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
 }
 
 export interface SingleBackgroundTask {
-  /** Created at. */
-  created_at?: string;
+  /** Created at (e.g. 2020-06-17T07:38:42.503Z). */
+  created_at?: string | null;
   /** Details. */
-  details?: DetailsBody;
+  details?: DetailsBody | null;
   /** Enable show. */
-  enable_show?: boolean;
+  enable_show?: boolean | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Params. */
-  params?: string;
+  params?: string | null;
   /** Status. */
-  status?: string;
-  /** Updated at. */
-  updated_at?: string;
+  status?: string | null;
+  /** Updated at (e.g. 2020-06-17T07:38:42.503Z). */
+  updated_at?: string | null;
   /** User id. */
-  user_id?: string;
+  user_id?: string | null;
   /** User name. */
-  user_name?: string;
+  user_name?: string | null;
 }
 
 export interface SlowlogItem {
   /** Client ip. */
-  client_ip?: string;
+  client_ip?: string | null;
   /** Command. */
-  command?: string;
+  command?: string | null;
   /**
    * Database id.
    * format int32
    */
-  database_id?: number;
+  database_id?: number | null;
   /** Duration. */
-  duration?: string;
+  duration?: string | null;
   /**
    * Id.
    * format int32
    */
-  id?: number;
+  id?: number | null;
   /** Node role. */
-  node_role?: string;
+  node_role?: string | null;
   /** Shard name. */
-  shard_name?: string;
+  shard_name?: string | null;
   /** Start time. */
-  start_time?: string;
+  start_time?: string | null;
   /** Username. */
-  username?: string;
+  username?: string | null;
 }
 
 export interface SourceInstanceBody {
   /** Addrs. */
-  addrs?: string;
+  addrs?: string | null;
   /** Db. */
-  db?: string;
+  db?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Ip. */
-  ip?: string;
+  ip?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Password. */
-  password?: string;
+  password?: string | null;
   /** Port. */
-  port?: string;
+  port?: string | null;
   /** Proxy multi db. */
-  proxy_multi_db?: boolean;
+  proxy_multi_db?: boolean | null;
   /** Task status. */
-  task_status?: string;
+  task_status?: string | null;
 }
 
 export interface SpecParam {
@@ -5848,12 +5991,12 @@ export interface SpecParam {
   cache_mode?: string;
   /**
    * Replica count.
-   * format int32
+   * format int64
    */
   replica_count?: number;
   /**
    * Sharding count.
-   * format int32
+   * format int64
    */
   sharding_count?: number;
 }
@@ -5870,7 +6013,7 @@ export interface StartInstanceResizeCheckJobRequest {
 
 export interface StartInstanceResizeCheckJobRequestBody {
   /**
-   * New capacity.
+   * New capacity (unit: GB).
    * format int32
    */
   new_capacity?: number;
@@ -5880,7 +6023,7 @@ export interface StartInstanceResizeCheckJobRequestBody {
 
 export interface StartInstanceResizeCheckJobResponse {
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 export interface StatusStatistic {
@@ -5888,87 +6031,87 @@ export interface StatusStatistic {
    * Createfailed count.
    * format int32
    */
-  createfailed_count?: number;
+  createfailed_count?: number | null;
   /**
    * Creating count.
    * format int32
    */
-  creating_count?: number;
+  creating_count?: number | null;
   /**
    * Error count.
    * format int32
    */
-  error_count?: number;
+  error_count?: number | null;
   /**
    * Extending count.
    * format int32
    */
-  extending_count?: number;
+  extending_count?: number | null;
   /**
    * Flushing count.
    * format int32
    */
-  flushing_count?: number;
+  flushing_count?: number | null;
   /**
    * Freezing count.
    * format int32
    */
-  freezing_count?: number;
+  freezing_count?: number | null;
   /**
    * Frozen count.
    * format int32
    */
-  frozen_count?: number;
+  frozen_count?: number | null;
   /**
    * Migrating count.
    * format int32
    */
-  migrating_count?: number;
+  migrating_count?: number | null;
   /**
    * Paying count.
    * format int32
    */
-  paying_count?: number;
+  paying_count?: number | null;
   /**
    * Restarting count.
    * format int32
    */
-  restarting_count?: number;
+  restarting_count?: number | null;
   /**
    * Restoring count.
    * format int32
    */
-  restoring_count?: number;
+  restoring_count?: number | null;
   /**
    * Running count.
    * format int32
    */
-  running_count?: number;
+  running_count?: number | null;
   /**
    * Upgrading count.
    * format int32
    */
-  upgrading_count?: number;
+  upgrading_count?: number | null;
 }
 
 export interface StepDetail {
-  /** Begin time. */
-  begin_time?: string;
-  /** End time. */
-  end_time?: string;
+  /** Begin time (e.g. 2020-06-17T07:38:42.503Z). */
+  begin_time?: string | null;
+  /** End time (e.g. 2020-06-17T07:38:42.503Z). */
+  end_time?: string | null;
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
   /** Step id. */
-  step_id?: string;
+  step_id?: string | null;
   /**
    * Step name.
    * @maxLength 1024
    */
-  step_name?: string;
+  step_name?: string | null;
   /** Step status. */
-  step_status?: string;
+  step_status?: string | null;
   /** Sub step details. */
-  sub_step_details?: Array<SubStepDetail>;
+  sub_step_details?: Array<SubStepDetail> | null;
 }
 
 /** Input of StopMigrationTask. */
@@ -5982,60 +6125,60 @@ export interface StopMigrationTaskRequest {
 
 export interface StopMigrationTaskResponse {
   /** Backup files. */
-  backup_files?: BackupFilesBody;
+  backup_files?: BackupFilesBody | null;
   /** Bandwidth limit mb. */
-  bandwidth_limit_mb?: string;
+  bandwidth_limit_mb?: string | null;
   /** Created at. */
-  created_at?: string;
+  created_at?: string | null;
   /** Description. */
-  description?: string;
+  description?: string | null;
   /** Ecs tenant private ip. */
-  ecs_tenant_private_ip?: string;
+  ecs_tenant_private_ip?: string | null;
   /** Migration method. */
-  migration_method?: string;
+  migration_method?: string | null;
   /** Migration type. */
-  migration_type?: string;
+  migration_type?: string | null;
   /** Network type. */
-  network_type?: string;
+  network_type?: string | null;
   /** Released at. */
-  released_at?: string;
+  released_at?: string | null;
   /** Resume mode. */
-  resume_mode?: string;
+  resume_mode?: string | null;
   /** Source instance. */
-  source_instance?: SourceInstanceBody;
+  source_instance?: SourceInstanceBody | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Supported features. */
-  supported_features?: Array<string>;
+  supported_features?: Array<string> | null;
   /** Target instance. */
-  target_instance?: TargetInstanceBody;
+  target_instance?: TargetInstanceBody | null;
   /** Task id. */
-  task_id?: string;
+  task_id?: string | null;
   /** Task name. */
-  task_name?: string;
+  task_name?: string | null;
   /** Task status. */
-  task_status?: string;
+  task_status?: string | null;
   /** Tenant security group id. */
-  tenant_security_group_id?: string;
+  tenant_security_group_id?: string | null;
   /** Tenant subnet id. */
-  tenant_subnet_id?: string;
+  tenant_subnet_id?: string | null;
   /** Tenant vpc id. */
-  tenant_vpc_id?: string;
+  tenant_vpc_id?: string | null;
   /** Updated at. */
-  updated_at?: string;
+  updated_at?: string | null;
   /** Version. */
-  version?: string;
+  version?: string | null;
 }
 
 export interface StopMigrationTaskResult {
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
   /** Error msg. */
-  error_msg?: string;
+  error_msg?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
   /** Task id. */
-  task_id?: string;
+  task_id?: string | null;
 }
 
 /** Input of StopMigrationTaskSync. */
@@ -6051,89 +6194,89 @@ export interface StopMigrationTaskSyncRequest {
 export interface StopMigrationTaskSyncResponse {}
 
 export interface SubStepDetail {
-  /** Begin time. */
-  begin_time?: string;
+  /** Begin time (e.g. 2020-06-17T07:38:42.503Z). */
+  begin_time?: string | null;
   /**
    * Detail.
    * @maxLength 1024
    */
-  detail?: string;
-  /** End time. */
-  end_time?: string;
+  detail?: string | null;
+  /** End time (e.g. 2020-06-17T07:38:42.503Z). */
+  end_time?: string | null;
   /** Error code. */
-  error_code?: string;
+  error_code?: string | null;
   /** Sub step id. */
-  sub_step_id?: string;
+  sub_step_id?: string | null;
   /**
    * Sub step name.
    * @maxLength 1024
    */
-  sub_step_name?: string;
+  sub_step_name?: string | null;
   /** Sub step status. */
-  sub_step_status?: string;
+  sub_step_status?: string | null;
 }
 
 export interface Tag {
   /** Key. */
-  key?: string;
+  key?: string | null;
   /** Values. */
-  values?: Array<string>;
+  values?: Array<string> | null;
 }
 
 export interface TargetInstanceBody {
   /** Addrs. */
-  addrs?: string;
+  addrs?: string | null;
   /** Db. */
-  db?: string;
+  db?: string | null;
   /** Id. */
-  id?: string;
+  id?: string | null;
   /** Ip. */
-  ip?: string;
+  ip?: string | null;
   /** Name. */
-  name?: string;
+  name?: string | null;
   /** Password. */
-  password?: string;
+  password?: string | null;
   /** Port. */
-  port?: string;
+  port?: string | null;
   /** Proxy multi db. */
-  proxy_multi_db?: boolean;
+  proxy_multi_db?: boolean | null;
   /** Task status. */
-  task_status?: string;
+  task_status?: string | null;
 }
 
 export interface TopologyInfo {
   /** Bandwidth. */
-  bandwidth?: BandWidth;
+  bandwidth?: BandWidth | null;
   /** Db num. */
-  db_num?: string;
+  db_num?: string | null;
   /** Dbs. */
-  dbs?: KeySpace;
+  dbs?: KeySpace | null;
   /** Dims. */
-  dims?: DimsInfo;
+  dims?: DimsInfo | null;
   /** Group id. */
-  group_id?: string;
+  group_id?: string | null;
   /** Ip. */
-  ip?: string;
+  ip?: string | null;
   /** Max memory. */
-  max_memory?: string;
+  max_memory?: string | null;
   /** Node id. */
-  node_id?: string;
+  node_id?: string | null;
   /** Node name. */
-  node_name?: string;
+  node_name?: string | null;
   /** Node type. */
-  node_type?: string;
+  node_type?: string | null;
   /** Port. */
-  port?: string;
+  port?: string | null;
   /** Qps. */
-  qps?: string;
+  qps?: string | null;
   /** Relation ip. */
-  relation_ip?: string;
+  relation_ip?: string | null;
   /** Relation port. */
-  relation_port?: string;
+  relation_port?: string | null;
   /** Status. */
-  status?: string;
+  status?: string | null;
   /** Used memory. */
-  used_memory?: string;
+  used_memory?: string | null;
 }
 
 /** Input of UpdateAclAccountPassWord. */
@@ -6153,15 +6296,15 @@ export interface UpdateAclAccountPassWordRequest {
 
 export interface UpdateAclAccountPassWordResponse {
   /** Lock time. */
-  lock_time?: string;
+  lock_time?: string | null;
   /** Lock time left. */
-  lock_time_left?: string;
+  lock_time_left?: string | null;
   /** Message. */
-  message?: string;
+  message?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
   /** Retry times left. */
-  retry_times_left?: string;
+  retry_times_left?: string | null;
 }
 
 /** Input of UpdateAclAccountRemark. */
@@ -6204,9 +6347,9 @@ export interface UpdateAclAccountRequest {
 
 export interface UpdateAclAccountResponse {
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 export interface UpdateAutoScanConfigRequestBody {
@@ -6215,7 +6358,7 @@ export interface UpdateAutoScanConfigRequestBody {
   /** First scan at. */
   first_scan_at?: string;
   /**
-   * Interval.
+   * Interval (unit: seconds).
    * format int32
    */
   interval?: number;
@@ -6225,7 +6368,7 @@ export interface UpdateAutoScanConfigRequestBody {
    */
   scan_keys_count?: number;
   /**
-   * Timeout.
+   * Timeout (unit: seconds).
    * format int32
    */
   timeout?: number;
@@ -6246,6 +6389,8 @@ export interface UpdateBandwidthRequest {
   body: UpdateBandwidthInfoRequest;
 }
 
+export interface UpdateBandwidthResp {}
+
 /** Output of UpdateBandwidth. */
 export type UpdateBandwidthResponse = string;
 
@@ -6261,13 +6406,13 @@ export interface UpdateBigkeyAutoscanConfigRequest {
 
 export interface UpdateBigkeyAutoscanConfigResponse {
   /** Enable auto scan. */
-  enable_auto_scan?: boolean;
+  enable_auto_scan?: boolean | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Schedule at. */
-  schedule_at?: Array<string>;
-  /** Updated at. */
-  updated_at?: string;
+  schedule_at?: Array<string> | null;
+  /** Updated at (e.g. 2020-06-15T02:21:18.669Z). */
+  updated_at?: string | null;
 }
 
 /** Input of UpdateClientIpTransparentTransmission. */
@@ -6287,7 +6432,7 @@ export interface UpdateClientIpTransparentTransmissionRequestBody {
 
 export interface UpdateClientIpTransparentTransmissionResponse {
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 /** Input of UpdateConfigTemplate. */
@@ -6302,7 +6447,7 @@ export interface UpdateConfigTemplateRequest {
 
 export interface UpdateConfigTemplateResponse {
   /** Result. */
-  result?: string;
+  result?: string | null;
 }
 
 /** Input of UpdateConfigurations. */
@@ -6366,28 +6511,28 @@ export interface UpdateExpireAutoScanConfigRequest {
 
 export interface UpdateExpireAutoScanConfigResponse {
   /** Enable auto scan. */
-  enable_auto_scan?: boolean;
+  enable_auto_scan?: boolean | null;
   /** First scan at. */
-  first_scan_at?: string;
+  first_scan_at?: string | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /**
-   * Interval.
+   * Interval (unit: seconds).
    * format int32
    */
-  interval?: number;
+  interval?: number | null;
   /**
    * Scan keys count.
    * format int32
    */
-  scan_keys_count?: number;
+  scan_keys_count?: number | null;
   /**
-   * Timeout.
+   * Timeout (unit: seconds).
    * format int32
    */
-  timeout?: number;
-  /** Updated at. */
-  updated_at?: string;
+  timeout?: number | null;
+  /** Updated at (e.g. 2023-06-15T06:20:13.283Z). */
+  updated_at?: string | null;
 }
 
 export interface UpdateGroupBandwidthInfoRequest {
@@ -6395,7 +6540,7 @@ export interface UpdateGroupBandwidthInfoRequest {
   group_id?: string;
   /**
    * Target bandwidth.
-   * format int32
+   * format int64
    */
   target_bandwidth?: number;
 }
@@ -6412,13 +6557,13 @@ export interface UpdateHotkeyAutoScanConfigRequest {
 
 export interface UpdateHotkeyAutoScanConfigResponse {
   /** Enable auto scan. */
-  enable_auto_scan?: boolean;
+  enable_auto_scan?: boolean | null;
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Schedule at. */
-  schedule_at?: Array<string>;
-  /** Updated at. */
-  updated_at?: string;
+  schedule_at?: Array<string> | null;
+  /** Updated at (e.g. 2020-06-15T02:21:18.669Z). */
+  updated_at?: string | null;
 }
 
 /** Input of UpdateInstanceBandwidthAutoScalingPolicy. */
@@ -6434,29 +6579,29 @@ export interface UpdateInstanceBandwidthAutoScalingPolicyRequest {
 export interface UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
   /**
    * Bandwidth usage lower threshold.
-   * format int32
+   * format int64
    */
   bandwidth_usage_lower_threshold?: number;
   /**
    * Bandwidth usage upper threshold.
-   * format int32
+   * format int64
    */
   bandwidth_usage_upper_threshold?: number;
   /**
    * Scale in cooldown.
-   * format int32
+   * format int64
    */
   scale_in_cooldown?: number;
   /** Scale in enabled. */
   scale_in_enabled?: boolean;
   /**
    * Scale out cooldown.
-   * format int32
+   * format int64
    */
   scale_out_cooldown?: number;
   /**
    * Window size.
-   * format int32
+   * format int64
    */
   window_size?: number;
 }
@@ -6464,31 +6609,31 @@ export interface UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
 export interface UpdateInstanceBandwidthAutoScalingPolicyResponse {
   /**
    * Bandwidth usage lower threshold.
-   * format int32
+   * format int64
    */
-  bandwidth_usage_lower_threshold?: number;
+  bandwidth_usage_lower_threshold?: number | null;
   /**
    * Bandwidth usage upper threshold.
-   * format int32
+   * format int64
    */
-  bandwidth_usage_upper_threshold?: number;
+  bandwidth_usage_upper_threshold?: number | null;
   /**
    * Scale in cooldown.
-   * format int32
+   * format int64
    */
-  scale_in_cooldown?: number;
+  scale_in_cooldown?: number | null;
   /** Scale in enabled. */
-  scale_in_enabled?: boolean;
+  scale_in_enabled?: boolean | null;
   /**
    * Scale out cooldown.
-   * format int32
+   * format int64
    */
-  scale_out_cooldown?: number;
+  scale_out_cooldown?: number | null;
   /**
    * Window size.
-   * format int32
+   * format int64
    */
-  window_size?: number;
+  window_size?: number | null;
 }
 
 /** Input of UpdateInstanceBandwidth. */
@@ -6515,7 +6660,7 @@ export interface UpdateInstanceConfigRequest {
 
 export interface UpdateInstanceConfigResponse {
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 /** Input of UpdateInstance. */
@@ -6532,15 +6677,16 @@ export interface UpdateInstanceRequest {
 export interface UpdateInstanceResponse {}
 
 export interface UpdateInstanceV1Body {
-  datory?: Record<string, unknown>;
   /** Description. */
   description?: string;
   /** Instance backup policy. */
   instance_backup_policy?: unknown;
-  /** Maintain begin. */
+  /** Maintain begin (e.g. hh:mm:ss). */
   maintain_begin?: string;
-  /** Maintain end. */
+  /** Maintain end (e.g. hh:mm:ss). */
   maintain_end?: string;
+  /** Name. */
+  name?: string;
   /** Security group id. */
   security_group_id?: string;
 }
@@ -6570,7 +6716,7 @@ export interface UpdateIpWhitelistAsyncRequest {
 
 export interface UpdateIpWhitelistAsyncResponse {
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 /** Input of UpdateIpWhitelist. */
@@ -6611,15 +6757,15 @@ export interface UpdatePasswordRequest {
 
 export interface UpdatePasswordResponse {
   /** Lock time. */
-  lock_time?: string;
+  lock_time?: string | null;
   /** Lock time left. */
-  lock_time_left?: string;
+  lock_time_left?: string | null;
   /** Message. */
-  message?: string;
+  message?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
   /** Retry times left. */
-  retry_times_left?: string;
+  retry_times_left?: string | null;
 }
 
 export interface UpdatePasswordV1Body {
@@ -6641,15 +6787,15 @@ export interface UpdatePasswordV1Request {
 
 export interface UpdatePasswordV1Response {
   /** Lock time. */
-  lock_time?: string;
+  lock_time?: string | null;
   /** Lock time left. */
-  lock_time_left?: string;
+  lock_time_left?: string | null;
   /** Message. */
-  message?: string;
+  message?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
   /** Retry times left. */
-  retry_times_left?: string;
+  retry_times_left?: string | null;
 }
 
 /** Input of UpdatePublicIp. */
@@ -6673,7 +6819,7 @@ export interface UpdatePublicIpRequestBody {
 
 export interface UpdatePublicIpResponse {
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
 }
 
 export interface UpdateSSLSwitchRequestBody {
@@ -6716,11 +6862,11 @@ export interface UpdateSslSwitchRequest {
 
 export interface UpdateSslSwitchResponse {
   /** Instance id. */
-  instance_id?: string;
+  instance_id?: string | null;
   /** Job id. */
-  job_id?: string;
+  job_id?: string | null;
   /** Result. */
-  result?: string;
+  result?: string | null;
 }
 
 /** Input of UpgradeInstanceMinorVersion. */
@@ -6735,7 +6881,7 @@ export interface UpgradeInstanceMinorVersionRequest {
 
 export interface UpgradeInstanceMinorVersionResponse {
   /** Task id. */
-  task_id?: string;
+  task_id?: string | null;
 }
 
 export interface UpgradeMinorVersionRequestBody {
@@ -6756,866 +6902,866 @@ export interface ValidateDeletableReplicaRequest {
 
 export interface ValidateDeletableReplicaResponse {
   /** Available zone. */
-  available_zone?: string;
+  available_zone?: string | null;
   /** Check result. */
-  check_result?: boolean;
+  check_result?: boolean | null;
   /** Replication list. */
-  replication_list?: Array<ReplicationInfo>;
+  replication_list?: Array<ReplicationInfo> | null;
 }
 
 export interface Whitelist {
   /** Group name. */
-  group_name?: string;
+  group_name?: string | null;
   /** Ip list. */
-  ip_list?: Array<string>;
+  ip_list?: Array<string> | null;
 }
 
 /** One camelCase method per operation of the spec; each resolves to the response object. */
 export declare class Operations {
   /**
-   * List available zones (out-of-date API).
+   * List the availability zones of the region (out-of-date API).
    * `GET /v1.0/availableZones` (ListAvailableZonesV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ListAvailableZones
    */
   listAvailableZonesV1(input?: ListAvailableZonesV1Request): Promise<ListAvailableZonesV1Response>;
   /**
-   * List maintenance windows (out-of-date API).
+   * List the allowed maintenance time windows (out-of-date API).
    * `GET /v1.0/instances/maintain-windows` (ListMaintenanceWindowsV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ListMaintenanceWindows
    */
   listMaintenanceWindowsV1(input?: ListMaintenanceWindowsV1Request): Promise<ListMaintenanceWindowsV1Response>;
   /**
-   * List products (out-of-date API).
+   * List the product specifications on sale (out-of-date API).
    * `GET /v1.0/products` (ListProductsV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ListFlavors
    */
   listProductsV1(input?: ListProductsV1Request): Promise<ListProductsV1Response>;
   /**
-   * List tags of tenant (out-of-date API).
+   * List every tag used on the tenant's instances (out-of-date API).
    * `GET /v1.0/{project_id}/dcs/tags` (ListTagsOfTenantV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ListTagsOfTenant
    */
   listTagsOfTenantV1(input?: ListTagsOfTenantV1Request): Promise<ListTagsOfTenantV1Response>;
   /**
-   * Batch create or delete tags (out-of-date API).
+   * Add or remove tags on an instance (out-of-date API).
    * `POST /v1.0/{project_id}/dcs/{instance_id}/tags/action` (BatchCreateOrDeleteTagsV1, v1.0)
    * @deprecated out-of-date v1.0 API; use BatchCreateOrDeleteTags
    */
   batchCreateOrDeleteTagsV1(input: BatchCreateOrDeleteTagsV1Request): Promise<BatchCreateOrDeleteTagsV1Response>;
   /**
-   * List instances (out-of-date API).
+   * List instances, filtered and paged (out-of-date API).
    * `GET /v1.0/{project_id}/instances` (ListInstancesV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ListInstances
    */
   listInstancesV1(input?: ListInstancesV1Request): Promise<ListInstancesV1Response>;
   /**
-   * Create instance (out-of-date API).
+   * Create an instance (pay-per-use) (out-of-date API).
    * `POST /v1.0/{project_id}/instances` (CreateInstanceV1, v1.0)
    * @deprecated out-of-date v1.0 API; use CreateInstance
    */
   createInstanceV1(input: CreateInstanceV1Request): Promise<CreateInstanceV1Response>;
   /**
-   * Batch delete instances (out-of-date API).
+   * Delete several instances, or all that failed to be created (out-of-date API).
    * `DELETE /v1.0/{project_id}/instances` (BatchDeleteInstancesV1, v1.0)
    * @deprecated out-of-date v1.0 API; use BatchDeleteInstances
    */
   batchDeleteInstancesV1(input: BatchDeleteInstancesV1Request): Promise<BatchDeleteInstancesV1Response>;
   /**
-   * List statistics of running instances (out-of-date API).
+   * Get usage statistics of every running instance (out-of-date API).
    * `GET /v1.0/{project_id}/instances/statistic` (ListStatisticsOfRunningInstancesV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ListStatisticsOfRunningInstances
    */
   listStatisticsOfRunningInstancesV1(input?: ListStatisticsOfRunningInstancesV1Request): Promise<ListStatisticsOfRunningInstancesV1Response>;
   /**
-   * List number of instances in different status (out-of-date API).
+   * Count instances per status (out-of-date API).
    * `GET /v1.0/{project_id}/instances/status` (ListNumberOfInstancesInDifferentStatusV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ListNumberOfInstancesInDifferentStatus
    */
   listNumberOfInstancesInDifferentStatusV1(input?: ListNumberOfInstancesInDifferentStatusV1Request): Promise<ListNumberOfInstancesInDifferentStatusV1Response>;
   /**
-   * Restart or flush instances (out-of-date API).
+   * Restart instances or clear their data (out-of-date API).
    * `PUT /v1.0/{project_id}/instances/status` (RestartOrFlushInstancesV1, v1.0)
    * @deprecated out-of-date v1.0 API; use RestartOrFlushInstances
    */
   restartOrFlushInstancesV1(input: RestartOrFlushInstancesV1Request): Promise<RestartOrFlushInstancesV1Response>;
   /**
-   * Show instance (out-of-date API).
+   * Get one instance's details and status (out-of-date API).
    * `GET /v1.0/{project_id}/instances/{instance_id}` (ShowInstanceV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ShowInstance
    */
   showInstanceV1(input: ShowInstanceV1Request): Promise<ShowInstanceV1Response>;
   /**
-   * Update instance (out-of-date API).
+   * Change an instance's name, description, port, backup policy and similar settings (out-of-date API).
    * `PUT /v1.0/{project_id}/instances/{instance_id}` (UpdateInstanceV1, v1.0)
    * @deprecated out-of-date v1.0 API; use UpdateInstance
    */
   updateInstanceV1(input: UpdateInstanceV1Request): Promise<UpdateInstanceV1Response>;
   /**
-   * Delete single instance (out-of-date API).
+   * Delete one instance (out-of-date API).
    * `DELETE /v1.0/{project_id}/instances/{instance_id}` (DeleteSingleInstanceV1, v1.0)
    * @deprecated out-of-date v1.0 API; use DeleteSingleInstance
    */
   deleteSingleInstanceV1(input: DeleteSingleInstanceV1Request): Promise<DeleteSingleInstanceV1Response>;
   /**
-   * List backup records (out-of-date API).
+   * List an instance's backups (out-of-date API).
    * `GET /v1.0/{project_id}/instances/{instance_id}/backups` (ListBackupRecordsV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ListBackupRecords
    */
   listBackupRecordsV1(input: ListBackupRecordsV1Request): Promise<ListBackupRecordsV1Response>;
   /**
-   * Copy instance (out-of-date API).
+   * Back up an instance now (out-of-date API).
    * `POST /v1.0/{project_id}/instances/{instance_id}/backups` (CopyInstanceV1, v1.0)
    * @deprecated out-of-date v1.0 API; use CopyInstance
    */
   copyInstanceV1(input: CopyInstanceV1Request): Promise<CopyInstanceV1Response>;
   /**
-   * Delete backup file (out-of-date API).
+   * Delete one backup (out-of-date API).
    * `DELETE /v1.0/{project_id}/instances/{instance_id}/backups/{backup_id}` (DeleteBackupFileV1, v1.0)
    * @deprecated out-of-date v1.0 API; use DeleteBackupFile
    */
   deleteBackupFileV1(input: DeleteBackupFileV1Request): Promise<DeleteBackupFileV1Response>;
   /**
-   * List configurations (out-of-date API).
+   * Get an instance's configuration parameters (out-of-date API).
    * `GET /v1.0/{project_id}/instances/{instance_id}/configs` (ListConfigurationsV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ListConfigurations
    */
   listConfigurationsV1(input: ListConfigurationsV1Request): Promise<ListConfigurationsV1Response>;
   /**
-   * Update configurations (out-of-date API).
+   * Change an instance's configuration parameters (out-of-date API).
    * `PUT /v1.0/{project_id}/instances/{instance_id}/configs` (UpdateConfigurationsV1, v1.0)
    * @deprecated out-of-date v1.0 API; use UpdateConfigurations
    */
   updateConfigurationsV1(input: UpdateConfigurationsV1Request): Promise<UpdateConfigurationsV1Response>;
   /**
-   * Resize instance (out-of-date API).
+   * Change an instance's specification, capacity or replicas (out-of-date API).
    * `POST /v1.0/{project_id}/instances/{instance_id}/extend` (ResizeInstanceV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ResizeInstance
    */
   resizeInstanceV1(input: ResizeInstanceV1Request): Promise<ResizeInstanceV1Response>;
   /**
-   * Update password (out-of-date API).
+   * Change an instance's password (old password needed) (out-of-date API).
    * `PUT /v1.0/{project_id}/instances/{instance_id}/password` (UpdatePasswordV1, v1.0)
    * @deprecated out-of-date v1.0 API; use UpdatePassword
    */
   updatePasswordV1(input: UpdatePasswordV1Request): Promise<UpdatePasswordV1Response>;
   /**
-   * List restore records (out-of-date API).
+   * List an instance's restorations (out-of-date API).
    * `GET /v1.0/{project_id}/instances/{instance_id}/restores` (ListRestoreRecordsV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ListRestoreRecords
    */
   listRestoreRecordsV1(input: ListRestoreRecordsV1Request): Promise<ListRestoreRecordsV1Response>;
   /**
-   * Restore instance (out-of-date API).
+   * Restore an instance from a backup (out-of-date API).
    * `POST /v1.0/{project_id}/instances/{instance_id}/restores` (RestoreInstanceV1, v1.0)
    * @deprecated out-of-date v1.0 API; use RestoreInstance
    */
   restoreInstanceV1(input: RestoreInstanceV1Request): Promise<RestoreInstanceV1Response>;
   /**
-   * Show tags (out-of-date API).
+   * List an instance's tags (out-of-date API).
    * `GET /v1.0/{project_id}/instances/{instance_id}/tags` (ShowTagsV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ShowTags
    */
   showTagsV1(input: ShowTagsV1Request): Promise<ShowTagsV1Response>;
   /**
-   * Show quota of tenant (out-of-date API).
+   * Get the tenant's quotas and usage (out-of-date API).
    * `GET /v1.0/{project_id}/quota` (ShowQuotaOfTenantV1, v1.0)
    * @deprecated out-of-date v1.0 API; use ShowQuotaOfTenant
    */
   showQuotaOfTenantV1(input?: ShowQuotaOfTenantV1Request): Promise<ShowQuotaOfTenantV1Response>;
   /**
-   * List available zones.
+   * List the availability zones of the region.
    * `GET /v2/available-zones` (ListAvailableZones, v2)
    */
   listAvailableZones(input?: ListAvailableZonesRequest): Promise<ListAvailableZonesResponse>;
   /**
-   * List maintenance windows.
+   * List the allowed maintenance time windows.
    * `GET /v2/instances/maintain-windows` (ListMaintenanceWindows, v2)
    */
   listMaintenanceWindows(input?: ListMaintenanceWindowsRequest): Promise<ListMaintenanceWindowsResponse>;
   /**
-   * List config templates.
+   * List system or custom parameter templates.
    * `GET /v2/{project_id}/config-templates` (ListConfigTemplates, v2)
    */
   listConfigTemplates(input: ListConfigTemplatesRequest): Promise<ListConfigTemplatesResponse>;
   /**
-   * Create custom template.
+   * Create a custom parameter template.
    * `POST /v2/{project_id}/config-templates` (CreateCustomTemplate, v2)
    */
   createCustomTemplate(input: CreateCustomTemplateRequest): Promise<CreateCustomTemplateResponse>;
   /**
-   * Show config template.
+   * Get one parameter template and its parameters.
    * `GET /v2/{project_id}/config-templates/{template_id}` (ShowConfigTemplate, v2)
    */
   showConfigTemplate(input: ShowConfigTemplateRequest): Promise<ShowConfigTemplateResponse>;
   /**
-   * Update config template.
+   * Change a custom parameter template.
    * `PUT /v2/{project_id}/config-templates/{template_id}` (UpdateConfigTemplate, v2)
    */
   updateConfigTemplate(input: UpdateConfigTemplateRequest): Promise<UpdateConfigTemplateResponse>;
   /**
-   * Delete config template.
+   * Delete a custom parameter template.
    * `DELETE /v2/{project_id}/config-templates/{template_id}` (DeleteConfigTemplate, v2)
    */
   deleteConfigTemplate(input: DeleteConfigTemplateRequest): Promise<DeleteConfigTemplateResponse>;
   /**
-   * List tags of tenant.
+   * List every tag used on the tenant's instances.
    * `GET /v2/{project_id}/dcs/tags` (ListTagsOfTenant, v2)
    */
   listTagsOfTenant(input?: ListTagsOfTenantRequest): Promise<ListTagsOfTenantResponse>;
   /**
-   * Batch create or delete tags.
+   * Add or remove tags on an instance.
    * `POST /v2/{project_id}/dcs/{instance_id}/tags/action` (BatchCreateOrDeleteTags, v2)
    */
   batchCreateOrDeleteTags(input: BatchCreateOrDeleteTagsRequest): Promise<BatchCreateOrDeleteTagsResponse>;
   /**
-   * Show diagnosis task details.
+   * Get one diagnosis report.
    * `GET /v2/{project_id}/diagnosis/{report_id}` (ShowDiagnosisTaskDetails, v2)
    */
   showDiagnosisTaskDetails(input: ShowDiagnosisTaskDetailsRequest): Promise<ShowDiagnosisTaskDetailsResponse>;
   /**
-   * List monitored objects.
+   * List monitored objects of the first (instance) dimension.
    * `GET /v2/{project_id}/dims/monitored-objects` (ListMonitoredObjects, v2)
    */
   listMonitoredObjects(input: ListMonitoredObjectsRequest): Promise<ListMonitoredObjectsResponse>;
   /**
-   * List monitored objects of instance.
+   * List monitored objects of an instance's second dimension (nodes, proxies).
    * `GET /v2/{project_id}/dims/monitored-objects/{instance_id}` (ListMonitoredObjectsOfInstance, v2)
    */
   listMonitoredObjectsOfInstance(input: ListMonitoredObjectsOfInstanceRequest): Promise<ListMonitoredObjectsOfInstanceResponse>;
   /**
-   * List flavors.
+   * List instance flavors and their prices/specs.
    * `GET /v2/{project_id}/flavors` (ListFlavors, v2)
    */
   listFlavors(input?: ListFlavorsRequest): Promise<ListFlavorsResponse>;
   /**
-   * List group replication info.
+   * List an instance's shards and their replicas.
    * `GET /v2/{project_id}/instance/{instance_id}/groups` (ListGroupReplicationInfo, v2)
    */
   listGroupReplicationInfo(input: ListGroupReplicationInfoRequest): Promise<ListGroupReplicationInfoResponse>;
   /**
-   * Show replication states.
+   * Get the replication state of a shard's nodes.
    * `GET /v2/{project_id}/instance/{instance_id}/groups/{group_id}/group-nodes-state` (ShowReplicationStates, v2)
    */
   showReplicationStates(input: ShowReplicationStatesRequest): Promise<ShowReplicationStatesResponse>;
   /**
-   * Create replication (out-of-date API).
+   * Add replicas to an instance's shard (out-of-date API).
    * `POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications` (CreateReplication, v2)
    * @deprecated out-of-date v2 API; use ResizeInstance
    */
   createReplication(input: CreateReplicationRequest): Promise<CreateReplicationResponse>;
   /**
-   * Execute cluster switchover.
+   * Promote a replica to master in a cluster shard.
    * `POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications/{node_id}/async-switchover` (ExecuteClusterSwitchover, v2)
    */
   executeClusterSwitchover(input: ExecuteClusterSwitchoverRequest): Promise<ExecuteClusterSwitchoverResponse>;
   /**
-   * Show ip whitelist.
+   * Get an instance's IP whitelist groups.
    * `GET /v2/{project_id}/instance/{instance_id}/whitelist` (ShowIpWhitelist, v2)
    */
   showIpWhitelist(input: ShowIpWhitelistRequest): Promise<ShowIpWhitelistResponse>;
   /**
-   * Update ip whitelist.
+   * Set an instance's IP whitelist groups.
    * `PUT /v2/{project_id}/instance/{instance_id}/whitelist` (UpdateIpWhitelist, v2)
    */
   updateIpWhitelist(input: UpdateIpWhitelistRequest): Promise<UpdateIpWhitelistResponse>;
   /**
-   * Update ip whitelist async.
+   * Set an instance's IP whitelist groups, finished in the background.
    * `PUT /v2/{project_id}/instance/{instance_id}/whitelist-async` (UpdateIpWhitelistAsync, v2)
    */
   updateIpWhitelistAsync(input: UpdateIpWhitelistAsyncRequest): Promise<UpdateIpWhitelistAsyncResponse>;
   /**
-   * List instances.
+   * List instances, filtered and paged.
    * `GET /v2/{project_id}/instances` (ListInstances, v2)
    */
   listInstances(input?: ListInstancesRequest): Promise<ListInstancesResponse>;
   /**
-   * Create instance.
+   * Create an instance (pay-per-use).
    * `POST /v2/{project_id}/instances` (CreateInstance, v2)
    */
   createInstance(input: CreateInstanceRequest): Promise<CreateInstanceResponse>;
   /**
-   * Batch delete instances.
+   * Delete several instances, or all that failed to be created.
    * `DELETE /v2/{project_id}/instances` (BatchDeleteInstances, v2)
    */
   batchDeleteInstances(input: BatchDeleteInstancesRequest): Promise<BatchDeleteInstancesResponse>;
   /**
-   * Batch show nodes information.
+   * List the nodes of many instances at once.
    * `GET /v2/{project_id}/instances-logical-nodes` (BatchShowNodesInformation, v2)
    */
   batchShowNodesInformation(input?: BatchShowNodesInformationRequest): Promise<BatchShowNodesInformationResponse>;
   /**
-   * Export instances task.
+   * Start exporting the instance list to a spreadsheet.
    * `POST /v2/{project_id}/instances/export` (ExportInstancesTask, v2)
    */
   exportInstancesTask(input: ExportInstancesTaskRequest): Promise<ExportInstancesTaskResponse>;
   /**
-   * Export excel job.
+   * Get the state and link of an instance-list export.
    * `GET /v2/{project_id}/instances/export-job` (ExportExcelJob, v2)
    */
   exportExcelJob(input?: ExportExcelJobRequest): Promise<ExportExcelJobResponse>;
   /**
-   * List statistics of running instances.
+   * Get usage statistics of every running instance.
    * `GET /v2/{project_id}/instances/statistic` (ListStatisticsOfRunningInstances, v2)
    */
   listStatisticsOfRunningInstances(input?: ListStatisticsOfRunningInstancesRequest): Promise<ListStatisticsOfRunningInstancesResponse>;
   /**
-   * List number of instances in different status.
+   * Count instances per status.
    * `GET /v2/{project_id}/instances/status` (ListNumberOfInstancesInDifferentStatus, v2)
    */
   listNumberOfInstancesInDifferentStatus(input?: ListNumberOfInstancesInDifferentStatusRequest): Promise<ListNumberOfInstancesInDifferentStatusResponse>;
   /**
-   * Restart or flush instances.
+   * Restart instances or clear their data.
    * `PUT /v2/{project_id}/instances/status` (RestartOrFlushInstances, v2)
    */
   restartOrFlushInstances(input: RestartOrFlushInstancesRequest): Promise<RestartOrFlushInstancesResponse>;
   /**
-   * Show instance.
+   * Get one instance's details and status.
    * `GET /v2/{project_id}/instances/{instance_id}` (ShowInstance, v2)
    */
   showInstance(input: ShowInstanceRequest): Promise<ShowInstanceResponse>;
   /**
-   * Update instance.
+   * Change an instance's name, description, port, backup policy and similar settings.
    * `PUT /v2/{project_id}/instances/{instance_id}` (UpdateInstance, v2)
    */
   updateInstance(input: UpdateInstanceRequest): Promise<UpdateInstanceResponse>;
   /**
-   * Delete single instance.
+   * Delete one instance.
    * `DELETE /v2/{project_id}/instances/{instance_id}` (DeleteSingleInstance, v2)
    */
   deleteSingleInstance(input: DeleteSingleInstanceRequest): Promise<DeleteSingleInstanceResponse>;
   /**
-   * List acl accounts.
+   * List an instance's ACL accounts.
    * `GET /v2/{project_id}/instances/{instance_id}/accounts` (ListAclAccounts, v2)
    */
   listAclAccounts(input: ListAclAccountsRequest): Promise<ListAclAccountsResponse>;
   /**
-   * Create acl account.
+   * Create an ACL account on an instance.
    * `POST /v2/{project_id}/instances/{instance_id}/accounts` (CreateAclAccount, v2)
    */
   createAclAccount(input: CreateAclAccountRequest): Promise<CreateAclAccountResponse>;
   /**
-   * Update acl account remark.
+   * Change an ACL account's description.
    * `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}` (UpdateAclAccountRemark, v2)
    */
   updateAclAccountRemark(input: UpdateAclAccountRemarkRequest): Promise<UpdateAclAccountRemarkResponse>;
   /**
-   * Delete acl account.
+   * Delete an ACL account.
    * `DELETE /v2/{project_id}/instances/{instance_id}/accounts/{account_id}` (DeleteAclAccount, v2)
    */
   deleteAclAccount(input: DeleteAclAccountRequest): Promise<DeleteAclAccountResponse>;
   /**
-   * Update acl account pass word.
+   * Change an ACL account's password (old password needed).
    * `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/modify` (UpdateAclAccountPassWord, v2)
    */
   updateAclAccountPassWord(input: UpdateAclAccountPassWordRequest): Promise<UpdateAclAccountPassWordResponse>;
   /**
-   * Reset acl account pass word.
+   * Set a new password for an ACL account.
    * `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/reset` (ResetAclAccountPassWord, v2)
    */
   resetAclAccountPassWord(input: ResetAclAccountPassWordRequest): Promise<ResetAclAccountPassWordResponse>;
   /**
-   * Update acl account.
+   * Change an ACL account's role (read or write).
    * `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/role` (UpdateAclAccount, v2)
    */
   updateAclAccount(input: UpdateAclAccountRequest): Promise<UpdateAclAccountResponse>;
   /**
-   * Update instance config.
+   * Change configuration parameters, applied in the background.
    * `PUT /v2/{project_id}/instances/{instance_id}/async-configs` (UpdateInstanceConfig, v2)
    */
   updateInstanceConfig(input: UpdateInstanceConfigRequest): Promise<UpdateInstanceConfigResponse>;
   /**
-   * Change master standby async.
+   * Swap master and standby nodes in the background.
    * `PUT /v2/{project_id}/instances/{instance_id}/async-swap` (ChangeMasterStandbyAsync, v2)
    */
   changeMasterStandbyAsync(input: ChangeMasterStandbyAsyncRequest): Promise<ChangeMasterStandbyAsyncResponse>;
   /**
-   * Show expire key scan info.
+   * List expired-key scan records.
    * `GET /v2/{project_id}/instances/{instance_id}/auto-expire/histories` (ShowExpireKeyScanInfo, v2)
    */
   showExpireKeyScanInfo(input: ShowExpireKeyScanInfoRequest): Promise<ShowExpireKeyScanInfoResponse>;
   /**
-   * Scan expire key.
+   * Scan for expired keys now.
    * `POST /v2/{project_id}/instances/{instance_id}/auto-expire/scan` (ScanExpireKey, v2)
    */
   scanExpireKey(input: ScanExpireKeyRequest): Promise<ScanExpireKeyResponse>;
   /**
-   * Show instance bandwidth auto scaling policy.
+   * Get an instance's bandwidth auto-scaling policy.
    * `GET /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (ShowInstanceBandwidthAutoScalingPolicy, v2)
    */
   showInstanceBandwidthAutoScalingPolicy(input: ShowInstanceBandwidthAutoScalingPolicyRequest): Promise<ShowInstanceBandwidthAutoScalingPolicyResponse>;
   /**
-   * Update instance bandwidth auto scaling policy.
+   * Set an instance's bandwidth auto-scaling policy.
    * `PUT /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (UpdateInstanceBandwidthAutoScalingPolicy, v2)
    */
   updateInstanceBandwidthAutoScalingPolicy(input: UpdateInstanceBandwidthAutoScalingPolicyRequest): Promise<UpdateInstanceBandwidthAutoScalingPolicyResponse>;
   /**
-   * Delete instance bandwidth auto scaling policy.
+   * Remove an instance's bandwidth auto-scaling policy.
    * `DELETE /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (DeleteInstanceBandwidthAutoScalingPolicy, v2)
    */
   deleteInstanceBandwidthAutoScalingPolicy(input: DeleteInstanceBandwidthAutoScalingPolicyRequest): Promise<DeleteInstanceBandwidthAutoScalingPolicyResponse>;
   /**
-   * Migrate az.
+   * Move instance nodes to other availability zones.
    * `PUT /v2/{project_id}/instances/{instance_id}/available-zones` (MigrateAz, v2)
    */
   migrateAz(input: MigrateAzRequest): Promise<MigrateAzResponse>;
   /**
-   * List backup records.
+   * List an instance's backups.
    * `GET /v2/{project_id}/instances/{instance_id}/backups` (ListBackupRecords, v2)
    */
   listBackupRecords(input: ListBackupRecordsRequest): Promise<ListBackupRecordsResponse>;
   /**
-   * Copy instance.
+   * Back up an instance now.
    * `POST /v2/{project_id}/instances/{instance_id}/backups` (CopyInstance, v2)
    */
   copyInstance(input: CopyInstanceRequest): Promise<CopyInstanceResponse>;
   /**
-   * Delete backup file.
+   * Delete one backup.
    * `DELETE /v2/{project_id}/instances/{instance_id}/backups/{backup_id}` (DeleteBackupFile, v2)
    */
   deleteBackupFile(input: DeleteBackupFileRequest): Promise<DeleteBackupFileResponse>;
   /**
-   * List backup file links.
+   * Get download links for a backup's files.
    * `POST /v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links` (ListBackupFileLinks, v2)
    */
   listBackupFileLinks(input: ListBackupFileLinksRequest): Promise<ListBackupFileLinksResponse>;
   /**
-   * Update instance bandwidth.
+   * Change an instance's bandwidth.
    * `PUT /v2/{project_id}/instances/{instance_id}/bandwidth` (UpdateInstanceBandwidth, v2)
    */
   updateInstanceBandwidth(input: UpdateInstanceBandwidthRequest): Promise<UpdateInstanceBandwidthResponse>;
   /**
-   * Show bandwidths.
+   * Get the bandwidth of an instance's shards.
    * `GET /v2/{project_id}/instances/{instance_id}/bandwidths` (ShowBandwidths, v2)
    */
   showBandwidths(input: ShowBandwidthsRequest): Promise<ShowBandwidthsResponse>;
   /**
-   * Update bandwidth.
+   * Change the bandwidth of an instance's shards.
    * `PUT /v2/{project_id}/instances/{instance_id}/bandwidths` (UpdateBandwidth, v2)
    */
   updateBandwidth(input: UpdateBandwidthRequest): Promise<UpdateBandwidthResponse>;
   /**
-   * Create bigkey scan task.
+   * Start a big key analysis.
    * `POST /v2/{project_id}/instances/{instance_id}/bigkey-task` (CreateBigkeyScanTask, v2)
    */
   createBigkeyScanTask(input: CreateBigkeyScanTaskRequest): Promise<CreateBigkeyScanTaskResponse>;
   /**
-   * Show bigkey scan task details.
+   * Get a big key analysis and the big keys it found.
    * `GET /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}` (ShowBigkeyScanTaskDetails, v2)
    */
   showBigkeyScanTaskDetails(input: ShowBigkeyScanTaskDetailsRequest): Promise<ShowBigkeyScanTaskDetailsResponse>;
   /**
-   * Delete bigkey scan task.
+   * Delete a big key analysis record.
    * `DELETE /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}` (DeleteBigkeyScanTask, v2)
    */
   deleteBigkeyScanTask(input: DeleteBigkeyScanTaskRequest): Promise<DeleteBigkeyScanTaskResponse>;
   /**
-   * List bigkey scan tasks.
+   * List big key analyses.
    * `GET /v2/{project_id}/instances/{instance_id}/bigkey-tasks` (ListBigkeyScanTasks, v2)
    */
   listBigkeyScanTasks(input: ListBigkeyScanTasksRequest): Promise<ListBigkeyScanTasksResponse>;
   /**
-   * Show bigkey autoscan config.
+   * Get the automatic big key analysis settings.
    * `GET /v2/{project_id}/instances/{instance_id}/bigkey/autoscan` (ShowBigkeyAutoscanConfig, v2)
    */
   showBigkeyAutoscanConfig(input: ShowBigkeyAutoscanConfigRequest): Promise<ShowBigkeyAutoscanConfigResponse>;
   /**
-   * Update bigkey autoscan config.
+   * Set the automatic big key analysis settings.
    * `PUT /v2/{project_id}/instances/{instance_id}/bigkey/autoscan` (UpdateBigkeyAutoscanConfig, v2)
    */
   updateBigkeyAutoscanConfig(input: UpdateBigkeyAutoscanConfigRequest): Promise<UpdateBigkeyAutoscanConfigResponse>;
   /**
-   * List clients.
+   * Page through the client sessions found by a session scan.
    * `GET /v2/{project_id}/instances/{instance_id}/clients` (ListClients, v2)
    */
   listClients(input: ListClientsRequest): Promise<ListClientsResponse>;
   /**
-   * Scan clients.
+   * Start scanning a node's client sessions.
    * `POST /v2/{project_id}/instances/{instance_id}/clients` (ScanClients, v2)
    */
   scanClients(input: ScanClientsRequest): Promise<ScanClientsResponse>;
   /**
-   * Hang up clients.
+   * Kill the given client sessions.
    * `POST /v2/{project_id}/instances/{instance_id}/clients/kill` (HangUpClients, v2)
    */
   hangUpClients(input: HangUpClientsRequest): Promise<HangUpClientsResponse>;
   /**
-   * Hang up kill all clients.
+   * Kill every client session of a node or instance.
    * `POST /v2/{project_id}/instances/{instance_id}/clients/kill-all` (HangUpKillAllClients, v2)
    */
   hangUpKillAllClients(input: HangUpKillAllClientsRequest): Promise<HangUpKillAllClientsResponse>;
   /**
-   * List config histories.
+   * List configuration change records.
    * `GET /v2/{project_id}/instances/{instance_id}/config-histories` (ListConfigHistories, v2)
    */
   listConfigHistories(input: ListConfigHistoriesRequest): Promise<ListConfigHistoriesResponse>;
   /**
-   * Show config history detail.
+   * Get one configuration change record.
    * `GET /v2/{project_id}/instances/{instance_id}/config-histories/{history_id}` (ShowConfigHistoryDetail, v2)
    */
   showConfigHistoryDetail(input: ShowConfigHistoryDetailRequest): Promise<ShowConfigHistoryDetailResponse>;
   /**
-   * List configurations.
+   * Get an instance's configuration parameters.
    * `GET /v2/{project_id}/instances/{instance_id}/configs` (ListConfigurations, v2)
    */
   listConfigurations(input: ListConfigurationsRequest): Promise<ListConfigurationsResponse>;
   /**
-   * Update configurations.
+   * Change an instance's configuration parameters.
    * `PUT /v2/{project_id}/instances/{instance_id}/configs` (UpdateConfigurations, v2)
    */
   updateConfigurations(input: UpdateConfigurationsRequest): Promise<UpdateConfigurationsResponse>;
   /**
-   * Validate deletable replica.
+   * List replicas that may be deleted.
    * `GET /v2/{project_id}/instances/{instance_id}/deletable-replication` (ValidateDeletableReplica, v2)
    */
   validateDeletableReplica(input: ValidateDeletableReplicaRequest): Promise<ValidateDeletableReplicaResponse>;
   /**
-   * List diagnosis tasks.
+   * List diagnosis reports.
    * `GET /v2/{project_id}/instances/{instance_id}/diagnosis` (ListDiagnosisTasks, v2)
    */
   listDiagnosisTasks(input: ListDiagnosisTasksRequest): Promise<ListDiagnosisTasksResponse>;
   /**
-   * Create diagnosis task.
+   * Start diagnosing an instance over a time range.
    * `POST /v2/{project_id}/instances/{instance_id}/diagnosis` (CreateDiagnosisTask, v2)
    */
   createDiagnosisTask(input: CreateDiagnosisTaskRequest): Promise<CreateDiagnosisTaskResponse>;
   /**
-   * Delete diagnosis task.
+   * Delete diagnosis reports.
    * `DELETE /v2/{project_id}/instances/{instance_id}/diagnosis` (DeleteDiagnosisTask, v2)
    */
   deleteDiagnosisTask(input: DeleteDiagnosisTaskRequest): Promise<DeleteDiagnosisTaskResponse>;
   /**
-   * Delete replication (out-of-date API).
+   * Delete a replica from a shard (out-of-date API).
    * `DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}` (DeleteReplication, v2)
    * @deprecated out-of-date v2 API; use ResizeInstance
    */
   deleteReplication(input: DeleteReplicationRequest): Promise<DeleteReplicationResponse>;
   /**
-   * Delete ip from domain name.
+   * Take a replica's IP out of the read-only domain name.
    * `DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/remove-ip` (DeleteIpFromDomainName, v2)
    */
   deleteIpFromDomainName(input: DeleteIpFromDomainNameRequest): Promise<DeleteIpFromDomainNameResponse>;
   /**
-   * Update slave priority.
+   * Set a replica's priority for failover.
    * `POST /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/slave-priority` (UpdateSlavePriority, v2)
    */
   updateSlavePriority(input: UpdateSlavePriorityRequest): Promise<UpdateSlavePriorityResponse>;
   /**
-   * Create hotkey scan task.
+   * Start a hot key analysis.
    * `POST /v2/{project_id}/instances/{instance_id}/hotkey-task` (CreateHotkeyScanTask, v2)
    */
   createHotkeyScanTask(input: CreateHotkeyScanTaskRequest): Promise<CreateHotkeyScanTaskResponse>;
   /**
-   * Show hotkey task details.
+   * Get a hot key analysis and the hot keys it found.
    * `GET /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}` (ShowHotkeyTaskDetails, v2)
    */
   showHotkeyTaskDetails(input: ShowHotkeyTaskDetailsRequest): Promise<ShowHotkeyTaskDetailsResponse>;
   /**
-   * Delete hotkey scan task.
+   * Delete a hot key analysis record.
    * `DELETE /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}` (DeleteHotkeyScanTask, v2)
    */
   deleteHotkeyScanTask(input: DeleteHotkeyScanTaskRequest): Promise<DeleteHotkeyScanTaskResponse>;
   /**
-   * List hot key scan tasks.
+   * List hot key analyses.
    * `GET /v2/{project_id}/instances/{instance_id}/hotkey-tasks` (ListHotKeyScanTasks, v2)
    */
   listHotKeyScanTasks(input: ListHotKeyScanTasksRequest): Promise<ListHotKeyScanTasksResponse>;
   /**
-   * Show hotkey autoscan config.
+   * Get the automatic hot key analysis settings.
    * `GET /v2/{project_id}/instances/{instance_id}/hotkey/autoscan` (ShowHotkeyAutoscanConfig, v2)
    */
   showHotkeyAutoscanConfig(input: ShowHotkeyAutoscanConfigRequest): Promise<ShowHotkeyAutoscanConfigResponse>;
   /**
-   * Update hotkey auto scan config.
+   * Set the automatic hot key analysis settings.
    * `PUT /v2/{project_id}/instances/{instance_id}/hotkey/autoscan` (UpdateHotkeyAutoScanConfig, v2)
    */
   updateHotkeyAutoScanConfig(input: UpdateHotkeyAutoScanConfigRequest): Promise<UpdateHotkeyAutoScanConfigResponse>;
   /**
-   * Download hot key.
+   * Export the result of a hot key analysis.
    * `POST /v2/{project_id}/instances/{instance_id}/hotkey/{task_id}/export` (DownloadHotKey, v2)
    */
   downloadHotKey(input: DownloadHotKeyRequest): Promise<DownloadHotKeyResponse>;
   /**
-   * Show nodes information.
+   * List an instance's nodes.
    * `GET /v2/{project_id}/instances/{instance_id}/logical-nodes` (ShowNodesInformation, v2)
    */
   showNodesInformation(input: ShowNodesInformationRequest): Promise<ShowNodesInformationResponse>;
   /**
-   * Upgrade instance minor version.
+   * Upgrade an instance to the latest minor version.
    * `POST /v2/{project_id}/instances/{instance_id}/minor-version/upgrade` (UpgradeInstanceMinorVersion, v2)
    */
   upgradeInstanceMinorVersion(input: UpgradeInstanceMinorVersionRequest): Promise<UpgradeInstanceMinorVersionResponse>;
   /**
-   * Show instance topology.
+   * Get an instance's node topology.
    * `GET /v2/{project_id}/instances/{instance_id}/nodes` (ShowInstanceTopology, v2)
    */
   showInstanceTopology(input: ShowInstanceTopologyRequest): Promise<ShowInstanceTopologyResponse>;
   /**
-   * Change nodes start stop status.
+   * Start or stop instance nodes.
    * `PUT /v2/{project_id}/instances/{instance_id}/nodes/status` (ChangeNodesStartStopStatus, v2)
    */
   changeNodesStartStopStatus(input: ChangeNodesStartStopStatusRequest): Promise<ChangeNodesStartStopStatusResponse>;
   /**
-   * List offline key analysis task.
+   * List offline key analyses of an instance.
    * `GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis` (ListOfflineKeyAnalysisTask, v2)
    */
   listOfflineKeyAnalysisTask(input: ListOfflineKeyAnalysisTaskRequest): Promise<ListOfflineKeyAnalysisTaskResponse>;
   /**
-   * Create offline key analysis.
+   * Start an offline key analysis of a node's backup.
    * `POST /v2/{project_id}/instances/{instance_id}/offline/key-analysis` (CreateOfflineKeyAnalysis, v2)
    */
   createOfflineKeyAnalysis(input: CreateOfflineKeyAnalysisRequest): Promise<CreateOfflineKeyAnalysisResponse>;
   /**
-   * Show offline key analysis task.
+   * Get an offline key analysis report (big keys, prefixes, per-type totals).
    * `GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}` (ShowOfflineKeyAnalysisTask, v2)
    */
   showOfflineKeyAnalysisTask(input: ShowOfflineKeyAnalysisTaskRequest): Promise<ShowOfflineKeyAnalysisTaskResponse>;
   /**
-   * Delete offline key analysis task.
+   * Delete an offline key analysis.
    * `DELETE /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}` (DeleteOfflineKeyAnalysisTask, v2)
    */
   deleteOfflineKeyAnalysisTask(input: DeleteOfflineKeyAnalysisTaskRequest): Promise<DeleteOfflineKeyAnalysisTaskResponse>;
   /**
-   * List instance operations.
+   * Check whether an instance's specifications can be changed.
    * `GET /v2/{project_id}/instances/{instance_id}/operations` (ListInstanceOperations, v2)
    */
   listInstanceOperations(input: ListInstanceOperationsRequest): Promise<ListInstanceOperationsResponse>;
   /**
-   * Update password.
+   * Change an instance's password (old password needed).
    * `PUT /v2/{project_id}/instances/{instance_id}/password` (UpdatePassword, v2)
    */
   updatePassword(input: UpdatePasswordRequest): Promise<UpdatePasswordResponse>;
   /**
-   * Reset password.
+   * Set a new instance password.
    * `POST /v2/{project_id}/instances/{instance_id}/password/reset` (ResetPassword, v2)
    */
   resetPassword(input: ResetPasswordRequest): Promise<ResetPasswordResponse>;
   /**
-   * Update public ip.
+   * Bind or change an instance's public IP.
    * `POST /v2/{project_id}/instances/{instance_id}/public-ip` (UpdatePublicIp, v2)
    */
   updatePublicIp(input: UpdatePublicIpRequest): Promise<UpdatePublicIpResponse>;
   /**
-   * Delete public ip.
+   * Unbind the public IP from an instance.
    * `DELETE /v2/{project_id}/instances/{instance_id}/public-ip` (DeletePublicIp, v2)
    */
   deletePublicIp(input: DeletePublicIpRequest): Promise<DeletePublicIpResponse>;
   /**
-   * List redislog.
+   * List collected Redis run logs.
    * `GET /v2/{project_id}/instances/{instance_id}/redislog` (ListRedislog, v2)
    */
   listRedislog(input: ListRedislogRequest): Promise<ListRedislogResponse>;
   /**
-   * Create redislog.
+   * Collect Redis run logs.
    * `POST /v2/{project_id}/instances/{instance_id}/redislog` (CreateRedislog, v2)
    */
   createRedislog(input: CreateRedislogRequest): Promise<CreateRedislogResponse>;
   /**
-   * Create redislog download link.
+   * Get a download link for a collected run log.
    * `POST /v2/{project_id}/instances/{instance_id}/redislog/{id}/links` (CreateRedislogDownloadLink, v2)
    */
   createRedislogDownloadLink(input: CreateRedislogDownloadLinkRequest): Promise<CreateRedislogDownloadLinkResponse>;
   /**
-   * Resize instance.
+   * Change an instance's specification, capacity or replicas.
    * `POST /v2/{project_id}/instances/{instance_id}/resize` (ResizeInstance, v2)
    */
   resizeInstance(input: ResizeInstanceRequest): Promise<ResizeInstanceResponse>;
   /**
-   * Start instance resize check job.
+   * Run a pre-check before changing specifications.
    * `POST /v2/{project_id}/instances/{instance_id}/resize/check-job` (StartInstanceResizeCheckJob, v2)
    */
   startInstanceResizeCheckJob(input: StartInstanceResizeCheckJobRequest): Promise<StartInstanceResizeCheckJobResponse>;
   /**
-   * List restore records.
+   * List an instance's restorations.
    * `GET /v2/{project_id}/instances/{instance_id}/restores` (ListRestoreRecords, v2)
    */
   listRestoreRecords(input: ListRestoreRecordsRequest): Promise<ListRestoreRecordsResponse>;
   /**
-   * Restore instance.
+   * Restore an instance from a backup.
    * `POST /v2/{project_id}/instances/{instance_id}/restores` (RestoreInstance, v2)
    */
   restoreInstance(input: RestoreInstanceRequest): Promise<RestoreInstanceResponse>;
   /**
-   * Create auto expire scan task.
+   * Start an expired-key scan.
    * `POST /v2/{project_id}/instances/{instance_id}/scan-expire-keys-task` (CreateAutoExpireScanTask, v2)
    */
   createAutoExpireScanTask(input: CreateAutoExpireScanTaskRequest): Promise<CreateAutoExpireScanTaskResponse>;
   /**
-   * Show expire auto scan config.
+   * Get the automatic expired-key scan settings.
    * `GET /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config` (ShowExpireAutoScanConfig, v2)
    */
   showExpireAutoScanConfig(input: ShowExpireAutoScanConfigRequest): Promise<ShowExpireAutoScanConfigResponse>;
   /**
-   * Update expire auto scan config.
+   * Set the automatic expired-key scan settings.
    * `PUT /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config` (UpdateExpireAutoScanConfig, v2)
    */
   updateExpireAutoScanConfig(input: UpdateExpireAutoScanConfigRequest): Promise<UpdateExpireAutoScanConfigResponse>;
   /**
-   * List slowlog.
+   * List slow queries in a time range.
    * `GET /v2/{project_id}/instances/{instance_id}/slowlog` (ListSlowlog, v2)
    */
   listSlowlog(input: ListSlowlogRequest): Promise<ListSlowlogResponse>;
   /**
-   * Show instance ssl detail.
+   * Get an instance's SSL state.
    * `GET /v2/{project_id}/instances/{instance_id}/ssl` (ShowInstanceSslDetail, v2)
    */
   showInstanceSslDetail(input: ShowInstanceSslDetailRequest): Promise<ShowInstanceSslDetailResponse>;
   /**
-   * Update ssl switch.
+   * Turn SSL on or off.
    * `PUT /v2/{project_id}/instances/{instance_id}/ssl` (UpdateSslSwitch, v2)
    */
   updateSslSwitch(input: UpdateSslSwitchRequest): Promise<UpdateSslSwitchResponse>;
   /**
-   * Download ssl cert.
+   * Get the instance's SSL certificate download link.
    * `POST /v2/{project_id}/instances/{instance_id}/ssl-certs/download` (DownloadSslCert, v2)
    */
   downloadSslCert(input: DownloadSslCertRequest): Promise<DownloadSslCertResponse>;
   /**
-   * Change master standby.
+   * Swap master and standby nodes.
    * `POST /v2/{project_id}/instances/{instance_id}/swap` (ChangeMasterStandby, v2)
    */
   changeMasterStandby(input: ChangeMasterStandbyRequest): Promise<ChangeMasterStandbyResponse>;
   /**
-   * Show tags.
+   * List an instance's tags.
    * `GET /v2/{project_id}/instances/{instance_id}/tags` (ShowTags, v2)
    */
   showTags(input: ShowTagsRequest): Promise<ShowTagsResponse>;
   /**
-   * List background task.
+   * List an instance's background tasks.
    * `GET /v2/{project_id}/instances/{instance_id}/tasks` (ListBackgroundTask, v2)
    */
   listBackgroundTask(input: ListBackgroundTaskRequest): Promise<ListBackgroundTaskResponse>;
   /**
-   * Delete background task.
+   * Delete a background task record.
    * `DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (DeleteBackgroundTask, v2)
    */
   deleteBackgroundTask(input: DeleteBackgroundTaskRequest): Promise<DeleteBackgroundTaskResponse>;
   /**
-   * Show background task progress.
+   * Get a background task's progress and steps.
    * `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress` (ShowBackgroundTaskProgress, v2)
    */
   showBackgroundTaskProgress(input: ShowBackgroundTaskProgressRequest): Promise<ShowBackgroundTaskProgressResponse>;
   /**
-   * Show instance version.
+   * Get an instance's engine and proxy versions.
    * `GET /v2/{project_id}/instances/{instance_id}/version` (ShowInstanceVersion, v2)
    */
   showInstanceVersion(input: ShowInstanceVersionRequest): Promise<ShowInstanceVersionResponse>;
   /**
-   * Login web cli.
+   * Log in to Web CLI.
    * `POST /v2/{project_id}/instances/{instance_id}/webcli/auth` (LoginWebCli, v2)
    */
   loginWebCli(input: LoginWebCliRequest): Promise<LoginWebCliResponse>;
   /**
-   * Execute command mobilization.
+   * Run a Redis command through Web CLI.
    * `POST /v2/{project_id}/instances/{instance_id}/webcli/command` (ExecuteCommandMobilization, v2)
    */
   executeCommandMobilization(input: ExecuteCommandMobilizationRequest): Promise<ExecuteCommandMobilizationResponse>;
   /**
-   * Logoff web cli.
+   * Log out of Web CLI.
    * `POST /v2/{project_id}/instances/{instance_id}/webcli/logout` (LogoffWebCli, v2)
    */
   logoffWebCli(input: LogoffWebCliRequest): Promise<LogoffWebCliResponse>;
   /**
-   * Show job info.
+   * Get the result of an asynchronous job.
    * `GET /v2/{project_id}/jobs/{job_id}` (ShowJobInfo, v2)
    */
   showJobInfo(input: ShowJobInfoRequest): Promise<ShowJobInfoResponse>;
   /**
-   * Create migration task.
+   * Create a migration that imports backup files.
    * `POST /v2/{project_id}/migration-task` (CreateMigrationTask, v2)
    */
   createMigrationTask(input: CreateMigrationTaskRequest): Promise<CreateMigrationTaskResponse>;
   /**
-   * Batch stop migration tasks.
+   * Stop several migrations.
    * `POST /v2/{project_id}/migration-task/batch-stop` (BatchStopMigrationTasks, v2)
    */
   batchStopMigrationTasks(input: BatchStopMigrationTasksRequest): Promise<BatchStopMigrationTasksResponse>;
   /**
-   * Show migration task.
+   * Get one migration and its state.
    * `GET /v2/{project_id}/migration-task/{task_id}` (ShowMigrationTask, v2)
    */
   showMigrationTask(input: ShowMigrationTaskRequest): Promise<ShowMigrationTaskResponse>;
   /**
-   * Update migration task.
+   * Turn automatic reconnection of a migration on or off.
    * `PUT /v2/{project_id}/migration-task/{task_id}` (UpdateMigrationTask, v2)
    */
   updateMigrationTask(input: UpdateMigrationTaskRequest): Promise<UpdateMigrationTaskResponse>;
   /**
-   * Exchange instance ip.
+   * Swap the IP addresses of source and target after a migration.
    * `POST /v2/{project_id}/migration-task/{task_id}/exchange-ip` (ExchangeInstanceIp, v2)
    */
   exchangeInstanceIp(input: ExchangeInstanceIpRequest): Promise<ExchangeInstanceIpResponse>;
   /**
-   * List migration task logs.
+   * List a migration's log entries.
    * `GET /v2/{project_id}/migration-task/{task_id}/logs` (ListMigrationTaskLogs, v2)
    */
   listMigrationTaskLogs(input: ListMigrationTaskLogsRequest): Promise<ListMigrationTaskLogsResponse>;
   /**
-   * Rollback exchange instance ip.
+   * Undo an IP swap done after a migration.
    * `POST /v2/{project_id}/migration-task/{task_id}/rollback-ip` (RollbackExchangeInstanceIp, v2)
    */
   rollbackExchangeInstanceIp(input: RollbackExchangeInstanceIpRequest): Promise<RollbackExchangeInstanceIpResponse>;
   /**
-   * Show migration task stats.
+   * Get the progress of an online migration.
    * `GET /v2/{project_id}/migration-task/{task_id}/stats` (ShowMigrationTaskStats, v2)
    */
   showMigrationTaskStats(input: ShowMigrationTaskStatsRequest): Promise<ShowMigrationTaskStatsResponse>;
   /**
-   * Stop migration task.
+   * Stop a migration.
    * `POST /v2/{project_id}/migration-task/{task_id}/stop` (StopMigrationTask, v2)
    */
   stopMigrationTask(input: StopMigrationTaskRequest): Promise<StopMigrationTaskResponse>;
   /**
-   * Stop migration task sync.
+   * Stop a migration's incremental synchronization.
    * `POST /v2/{project_id}/migration-task/{task_id}/sync-stop` (StopMigrationTaskSync, v2)
    */
   stopMigrationTaskSync(input: StopMigrationTaskSyncRequest): Promise<StopMigrationTaskSyncResponse>;
   /**
-   * List migration task.
+   * List migrations.
    * `GET /v2/{project_id}/migration-tasks` (ListMigrationTask, v2)
    */
   listMigrationTask(input?: ListMigrationTaskRequest): Promise<ListMigrationTaskResponse>;
   /**
-   * Batch restart online migration tasks.
+   * Restart or resume several online migrations.
    * `POST /v2/{project_id}/migration-tasks/batch-restart` (BatchRestartOnlineMigrationTasks, v2)
    */
   batchRestartOnlineMigrationTasks(input: BatchRestartOnlineMigrationTasksRequest): Promise<BatchRestartOnlineMigrationTasksResponse>;
   /**
-   * Delete migration task.
+   * Delete migrations.
    * `DELETE /v2/{project_id}/migration-tasks/delete` (DeleteMigrationTask, v2)
    */
   deleteMigrationTask(input: DeleteMigrationTaskRequest): Promise<DeleteMigrationTaskResponse>;
   /**
-   * Create online migration task.
+   * Create an online migration (creates its migrator instance).
    * `POST /v2/{project_id}/migration/instance` (CreateOnlineMigrationTask, v2)
    */
   createOnlineMigrationTask(input: CreateOnlineMigrationTaskRequest): Promise<CreateOnlineMigrationTaskResponse>;
   /**
-   * Set online migration task.
+   * Configure and start an online migration.
    * `POST /v2/{project_id}/migration/{task_id}/task` (SetOnlineMigrationTask, v2)
    */
   setOnlineMigrationTask(input: SetOnlineMigrationTaskRequest): Promise<SetOnlineMigrationTaskResponse>;
   /**
-   * Create resize order.
+   * Create an order to resize a yearly/monthly instance.
    * `POST /v2/{project_id}/orders/instances/{instance_id}/resize` (CreateResizeOrder, v2)
    */
   createResizeOrder(input: CreateResizeOrderRequest): Promise<CreateResizeOrderResponse>;
   /**
-   * Show quota of tenant.
+   * Get the tenant's quotas and usage.
    * `GET /v2/{project_id}/quota` (ShowQuotaOfTenant, v2)
    */
   showQuotaOfTenant(input?: ShowQuotaOfTenantRequest): Promise<ShowQuotaOfTenantResponse>;
   /**
-   * List center task.
+   * List the tenant's tasks in the task center.
    * `GET /v2/{project_id}/tasks` (ListCenterTask, v2)
    */
   listCenterTask(input?: ListCenterTaskRequest): Promise<ListCenterTaskResponse>;
   /**
-   * Delete center task.
+   * Delete a task from the task center.
    * `DELETE /v2/{project_id}/tasks/{task_id}` (DeleteCenterTask, v2)
    */
   deleteCenterTask(input: DeleteCenterTaskRequest): Promise<DeleteCenterTaskResponse>;
   /**
-   * Update client ip transparent transmission.
+   * Turn client IP pass-through on or off.
    * `PUT /v2/{project_id}/{instance_id}/client-ip-transparent-transmission` (UpdateClientIpTransparentTransmission, v2)
    */
   updateClientIpTransparentTransmission(input: UpdateClientIpTransparentTransmissionRequest): Promise<UpdateClientIpTransparentTransmissionResponse>;
@@ -7956,11 +8102,105 @@ export type OperationName = keyof OperationTypes;
 
 /** The list operations `client.paginate` walks, with the item type it yields. */
 export interface PaginatedOperations {
+  ListInstancesV1: { input: ListInstancesV1Request; item: ListInstancesV1Instance; page: ListInstancesV1Response };
+  listInstancesV1: { input: ListInstancesV1Request; item: ListInstancesV1Instance; page: ListInstancesV1Response };
+  ListBackupRecordsV1: { input: ListBackupRecordsV1Request; item: ListBackupRecordsV1BackupRecordResponse; page: ListBackupRecordsV1Response };
+  listBackupRecordsV1: { input: ListBackupRecordsV1Request; item: ListBackupRecordsV1BackupRecordResponse; page: ListBackupRecordsV1Response };
+  ListRestoreRecordsV1: { input: ListRestoreRecordsV1Request; item: ListRestoreRecordsV1RestoreRecordResponse; page: ListRestoreRecordsV1Response };
+  listRestoreRecordsV1: { input: ListRestoreRecordsV1Request; item: ListRestoreRecordsV1RestoreRecordResponse; page: ListRestoreRecordsV1Response };
+  ListConfigTemplates: { input: ListConfigTemplatesRequest; item: ConfigTemplatesListInfo; page: ListConfigTemplatesResponse };
+  listConfigTemplates: { input: ListConfigTemplatesRequest; item: ConfigTemplatesListInfo; page: ListConfigTemplatesResponse };
+  ListMonitoredObjects: { input: ListMonitoredObjectsRequest; item: InstancesMonitoredObject; page: ListMonitoredObjectsResponse };
+  listMonitoredObjects: { input: ListMonitoredObjectsRequest; item: InstancesMonitoredObject; page: ListMonitoredObjectsResponse };
+  ListInstances: { input: ListInstancesRequest; item: InstanceListInfo; page: ListInstancesResponse };
+  listInstances: { input: ListInstancesRequest; item: InstanceListInfo; page: ListInstancesResponse };
+  BatchShowNodesInformation: { input: BatchShowNodesInformationRequest; item: InstanceNodesInfoResp; page: BatchShowNodesInformationResponse };
+  batchShowNodesInformation: { input: BatchShowNodesInformationRequest; item: InstanceNodesInfoResp; page: BatchShowNodesInformationResponse };
+  ShowExpireKeyScanInfo: { input: ShowExpireKeyScanInfoRequest; item: SimpleKeyScanRecord; page: ShowExpireKeyScanInfoResponse };
+  showExpireKeyScanInfo: { input: ShowExpireKeyScanInfoRequest; item: SimpleKeyScanRecord; page: ShowExpireKeyScanInfoResponse };
+  ListBackupRecords: { input: ListBackupRecordsRequest; item: BackupRecordResponse; page: ListBackupRecordsResponse };
+  listBackupRecords: { input: ListBackupRecordsRequest; item: BackupRecordResponse; page: ListBackupRecordsResponse };
+  ListBigkeyScanTasks: { input: ListBigkeyScanTasksRequest; item: RecordsResponse; page: ListBigkeyScanTasksResponse };
+  listBigkeyScanTasks: { input: ListBigkeyScanTasksRequest; item: RecordsResponse; page: ListBigkeyScanTasksResponse };
+  ListClients: { input: ListClientsRequest; item: ClientInfo; page: ListClientsResponse };
+  listClients: { input: ListClientsRequest; item: ClientInfo; page: ListClientsResponse };
+  ListConfigHistories: { input: ListConfigHistoriesRequest; item: HistoryInfo; page: ListConfigHistoriesResponse };
+  listConfigHistories: { input: ListConfigHistoriesRequest; item: HistoryInfo; page: ListConfigHistoriesResponse };
+  ListDiagnosisTasks: { input: ListDiagnosisTasksRequest; item: DiagnosisReportInfo; page: ListDiagnosisTasksResponse };
+  listDiagnosisTasks: { input: ListDiagnosisTasksRequest; item: DiagnosisReportInfo; page: ListDiagnosisTasksResponse };
+  ListHotKeyScanTasks: { input: ListHotKeyScanTasksRequest; item: RecordsResponse; page: ListHotKeyScanTasksResponse };
+  listHotKeyScanTasks: { input: ListHotKeyScanTasksRequest; item: RecordsResponse; page: ListHotKeyScanTasksResponse };
+  ListOfflineKeyAnalysisTask: { input: ListOfflineKeyAnalysisTaskRequest; item: OfflineKeyAnalysisRecord; page: ListOfflineKeyAnalysisTaskResponse };
+  listOfflineKeyAnalysisTask: { input: ListOfflineKeyAnalysisTaskRequest; item: OfflineKeyAnalysisRecord; page: ListOfflineKeyAnalysisTaskResponse };
+  ListRedislog: { input: ListRedislogRequest; item: RunlogItem; page: ListRedislogResponse };
+  listRedislog: { input: ListRedislogRequest; item: RunlogItem; page: ListRedislogResponse };
+  ListRestoreRecords: { input: ListRestoreRecordsRequest; item: InstanceRestoreInfo; page: ListRestoreRecordsResponse };
+  listRestoreRecords: { input: ListRestoreRecordsRequest; item: InstanceRestoreInfo; page: ListRestoreRecordsResponse };
+  ListSlowlog: { input: ListSlowlogRequest; item: SlowlogItem; page: ListSlowlogResponse };
+  listSlowlog: { input: ListSlowlogRequest; item: SlowlogItem; page: ListSlowlogResponse };
+  ListBackgroundTask: { input: ListBackgroundTaskRequest; item: SingleBackgroundTask; page: ListBackgroundTaskResponse };
+  listBackgroundTask: { input: ListBackgroundTaskRequest; item: SingleBackgroundTask; page: ListBackgroundTaskResponse };
+  ListMigrationTaskLogs: { input: ListMigrationTaskLogsRequest; item: MigrationLog; page: ListMigrationTaskLogsResponse };
+  listMigrationTaskLogs: { input: ListMigrationTaskLogsRequest; item: MigrationLog; page: ListMigrationTaskLogsResponse };
+  ListMigrationTask: { input: ListMigrationTaskRequest; item: MigrationTaskList; page: ListMigrationTaskResponse };
+  listMigrationTask: { input: ListMigrationTaskRequest; item: MigrationTaskList; page: ListMigrationTaskResponse };
+  ListCenterTask: { input: ListCenterTaskRequest; item: ListCenterTasksResp; page: ListCenterTaskResponse };
+  listCenterTask: { input: ListCenterTaskRequest; item: ListCenterTasksResp; page: ListCenterTaskResponse };
 }
 export type PaginatedOperationName = keyof PaginatedOperations;
 
 /** Waiters: the input is the polled operation's input, the result its response. */
 export interface Waiters {
+  /**
+   * Poll the instance until it runs (after create, resize or restart).
+   * polls ShowInstance until `status` is one of RUNNING
+   */
+  instance_running: { input: ShowInstanceRequest; output: ShowInstanceResponse };
+  /**
+   * Poll an asynchronous job (job_id) until it ends.
+   * polls ShowJobInfo until `status` is one of SUCCESS
+   */
+  job_finished: { input: ShowJobInfoRequest; output: ShowJobInfoResponse };
+  /**
+   * Poll an instance's background task list until the given task ends.
+   * polls ListBackgroundTask until `tasks[id=$task_id].status` is one of SUCCESS
+   */
+  background_task_finished: { input: ListBackgroundTaskRequest; output: ListBackgroundTaskResponse };
+  /**
+   * Poll the tenant's task center until the given task ends.
+   * polls ListCenterTask until `tasks[id=$task_id].status` is one of SUCCESS
+   */
+  center_task_finished: { input: ListCenterTaskRequest; output: ListCenterTaskResponse };
+  /**
+   * Poll a data migration task until a full migration ends.
+   * polls ShowMigrationTask until `status` is one of SUCCESS
+   */
+  migration_task_finished: { input: ShowMigrationTaskRequest; output: ShowMigrationTaskResponse };
+  /**
+   * Poll a big key analysis until it ends.
+   * polls ShowBigkeyScanTaskDetails until `status` is one of success
+   */
+  bigkey_task_finished: { input: ShowBigkeyScanTaskDetailsRequest; output: ShowBigkeyScanTaskDetailsResponse };
+  /**
+   * Poll a hot key analysis until it ends.
+   * polls ShowHotkeyTaskDetails until `status` is one of success
+   */
+  hotkey_task_finished: { input: ShowHotkeyTaskDetailsRequest; output: ShowHotkeyTaskDetailsResponse };
+  /**
+   * Poll the offline key analysis list until the given task ends (the task's own page carries no status).
+   * polls ListOfflineKeyAnalysisTask until `records[id=$task_id].status` is one of success
+   */
+  offline_key_analysis_finished: { input: ListOfflineKeyAnalysisTaskRequest; output: ListOfflineKeyAnalysisTaskResponse };
+  /**
+   * Poll the diagnosis list until the given report is finished.
+   * polls ListDiagnosisTasks until `diagnosis_report_list[report_id=$report_id].status` is one of finished
+   */
+  diagnosis_finished: { input: ListDiagnosisTasksRequest; output: ListDiagnosisTasksResponse };
+  /**
+   * Poll the instance-list export job until it ends.
+   * polls ExportExcelJob until `status` is one of SUCCESS
+   */
+  export_job_finished: { input: ExportExcelJobRequest; output: ExportExcelJobResponse };
 }
 export type WaiterName = keyof Waiters;
 

@@ -7,7 +7,7 @@ const OPERATIONS = Object.freeze([
   Object.freeze({"name": "ListProductsV1", "camel": "listProductsV1", "method": "GET", "path": "/v1.0/products", "version": "v1.0", "deprecated": true, "replacement": "ListFlavors", "paginated": false}),
   Object.freeze({"name": "ListTagsOfTenantV1", "camel": "listTagsOfTenantV1", "method": "GET", "path": "/v1.0/{project_id}/dcs/tags", "version": "v1.0", "deprecated": true, "replacement": "ListTagsOfTenant", "paginated": false}),
   Object.freeze({"name": "BatchCreateOrDeleteTagsV1", "camel": "batchCreateOrDeleteTagsV1", "method": "POST", "path": "/v1.0/{project_id}/dcs/{instance_id}/tags/action", "version": "v1.0", "deprecated": true, "replacement": "BatchCreateOrDeleteTags", "paginated": false}),
-  Object.freeze({"name": "ListInstancesV1", "camel": "listInstancesV1", "method": "GET", "path": "/v1.0/{project_id}/instances", "version": "v1.0", "deprecated": true, "replacement": "ListInstances", "paginated": false}),
+  Object.freeze({"name": "ListInstancesV1", "camel": "listInstancesV1", "method": "GET", "path": "/v1.0/{project_id}/instances", "version": "v1.0", "deprecated": true, "replacement": "ListInstances", "paginated": true}),
   Object.freeze({"name": "CreateInstanceV1", "camel": "createInstanceV1", "method": "POST", "path": "/v1.0/{project_id}/instances", "version": "v1.0", "deprecated": true, "replacement": "CreateInstance", "paginated": false}),
   Object.freeze({"name": "BatchDeleteInstancesV1", "camel": "batchDeleteInstancesV1", "method": "DELETE", "path": "/v1.0/{project_id}/instances", "version": "v1.0", "deprecated": true, "replacement": "BatchDeleteInstances", "paginated": false}),
   Object.freeze({"name": "ListStatisticsOfRunningInstancesV1", "camel": "listStatisticsOfRunningInstancesV1", "method": "GET", "path": "/v1.0/{project_id}/instances/statistic", "version": "v1.0", "deprecated": true, "replacement": "ListStatisticsOfRunningInstances", "paginated": false}),
@@ -16,20 +16,20 @@ const OPERATIONS = Object.freeze([
   Object.freeze({"name": "ShowInstanceV1", "camel": "showInstanceV1", "method": "GET", "path": "/v1.0/{project_id}/instances/{instance_id}", "version": "v1.0", "deprecated": true, "replacement": "ShowInstance", "paginated": false}),
   Object.freeze({"name": "UpdateInstanceV1", "camel": "updateInstanceV1", "method": "PUT", "path": "/v1.0/{project_id}/instances/{instance_id}", "version": "v1.0", "deprecated": true, "replacement": "UpdateInstance", "paginated": false}),
   Object.freeze({"name": "DeleteSingleInstanceV1", "camel": "deleteSingleInstanceV1", "method": "DELETE", "path": "/v1.0/{project_id}/instances/{instance_id}", "version": "v1.0", "deprecated": true, "replacement": "DeleteSingleInstance", "paginated": false}),
-  Object.freeze({"name": "ListBackupRecordsV1", "camel": "listBackupRecordsV1", "method": "GET", "path": "/v1.0/{project_id}/instances/{instance_id}/backups", "version": "v1.0", "deprecated": true, "replacement": "ListBackupRecords", "paginated": false}),
+  Object.freeze({"name": "ListBackupRecordsV1", "camel": "listBackupRecordsV1", "method": "GET", "path": "/v1.0/{project_id}/instances/{instance_id}/backups", "version": "v1.0", "deprecated": true, "replacement": "ListBackupRecords", "paginated": true}),
   Object.freeze({"name": "CopyInstanceV1", "camel": "copyInstanceV1", "method": "POST", "path": "/v1.0/{project_id}/instances/{instance_id}/backups", "version": "v1.0", "deprecated": true, "replacement": "CopyInstance", "paginated": false}),
   Object.freeze({"name": "DeleteBackupFileV1", "camel": "deleteBackupFileV1", "method": "DELETE", "path": "/v1.0/{project_id}/instances/{instance_id}/backups/{backup_id}", "version": "v1.0", "deprecated": true, "replacement": "DeleteBackupFile", "paginated": false}),
   Object.freeze({"name": "ListConfigurationsV1", "camel": "listConfigurationsV1", "method": "GET", "path": "/v1.0/{project_id}/instances/{instance_id}/configs", "version": "v1.0", "deprecated": true, "replacement": "ListConfigurations", "paginated": false}),
   Object.freeze({"name": "UpdateConfigurationsV1", "camel": "updateConfigurationsV1", "method": "PUT", "path": "/v1.0/{project_id}/instances/{instance_id}/configs", "version": "v1.0", "deprecated": true, "replacement": "UpdateConfigurations", "paginated": false}),
   Object.freeze({"name": "ResizeInstanceV1", "camel": "resizeInstanceV1", "method": "POST", "path": "/v1.0/{project_id}/instances/{instance_id}/extend", "version": "v1.0", "deprecated": true, "replacement": "ResizeInstance", "paginated": false}),
   Object.freeze({"name": "UpdatePasswordV1", "camel": "updatePasswordV1", "method": "PUT", "path": "/v1.0/{project_id}/instances/{instance_id}/password", "version": "v1.0", "deprecated": true, "replacement": "UpdatePassword", "paginated": false}),
-  Object.freeze({"name": "ListRestoreRecordsV1", "camel": "listRestoreRecordsV1", "method": "GET", "path": "/v1.0/{project_id}/instances/{instance_id}/restores", "version": "v1.0", "deprecated": true, "replacement": "ListRestoreRecords", "paginated": false}),
+  Object.freeze({"name": "ListRestoreRecordsV1", "camel": "listRestoreRecordsV1", "method": "GET", "path": "/v1.0/{project_id}/instances/{instance_id}/restores", "version": "v1.0", "deprecated": true, "replacement": "ListRestoreRecords", "paginated": true}),
   Object.freeze({"name": "RestoreInstanceV1", "camel": "restoreInstanceV1", "method": "POST", "path": "/v1.0/{project_id}/instances/{instance_id}/restores", "version": "v1.0", "deprecated": true, "replacement": "RestoreInstance", "paginated": false}),
   Object.freeze({"name": "ShowTagsV1", "camel": "showTagsV1", "method": "GET", "path": "/v1.0/{project_id}/instances/{instance_id}/tags", "version": "v1.0", "deprecated": true, "replacement": "ShowTags", "paginated": false}),
   Object.freeze({"name": "ShowQuotaOfTenantV1", "camel": "showQuotaOfTenantV1", "method": "GET", "path": "/v1.0/{project_id}/quota", "version": "v1.0", "deprecated": true, "replacement": "ShowQuotaOfTenant", "paginated": false}),
   Object.freeze({"name": "ListAvailableZones", "camel": "listAvailableZones", "method": "GET", "path": "/v2/available-zones", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ListMaintenanceWindows", "camel": "listMaintenanceWindows", "method": "GET", "path": "/v2/instances/maintain-windows", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListConfigTemplates", "camel": "listConfigTemplates", "method": "GET", "path": "/v2/{project_id}/config-templates", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListConfigTemplates", "camel": "listConfigTemplates", "method": "GET", "path": "/v2/{project_id}/config-templates", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "CreateCustomTemplate", "camel": "createCustomTemplate", "method": "POST", "path": "/v2/{project_id}/config-templates", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowConfigTemplate", "camel": "showConfigTemplate", "method": "GET", "path": "/v2/{project_id}/config-templates/{template_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateConfigTemplate", "camel": "updateConfigTemplate", "method": "PUT", "path": "/v2/{project_id}/config-templates/{template_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
@@ -37,7 +37,7 @@ const OPERATIONS = Object.freeze([
   Object.freeze({"name": "ListTagsOfTenant", "camel": "listTagsOfTenant", "method": "GET", "path": "/v2/{project_id}/dcs/tags", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "BatchCreateOrDeleteTags", "camel": "batchCreateOrDeleteTags", "method": "POST", "path": "/v2/{project_id}/dcs/{instance_id}/tags/action", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowDiagnosisTaskDetails", "camel": "showDiagnosisTaskDetails", "method": "GET", "path": "/v2/{project_id}/diagnosis/{report_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListMonitoredObjects", "camel": "listMonitoredObjects", "method": "GET", "path": "/v2/{project_id}/dims/monitored-objects", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListMonitoredObjects", "camel": "listMonitoredObjects", "method": "GET", "path": "/v2/{project_id}/dims/monitored-objects", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "ListMonitoredObjectsOfInstance", "camel": "listMonitoredObjectsOfInstance", "method": "GET", "path": "/v2/{project_id}/dims/monitored-objects/{instance_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ListFlavors", "camel": "listFlavors", "method": "GET", "path": "/v2/{project_id}/flavors", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ListGroupReplicationInfo", "camel": "listGroupReplicationInfo", "method": "GET", "path": "/v2/{project_id}/instance/{instance_id}/groups", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
@@ -47,10 +47,10 @@ const OPERATIONS = Object.freeze([
   Object.freeze({"name": "ShowIpWhitelist", "camel": "showIpWhitelist", "method": "GET", "path": "/v2/{project_id}/instance/{instance_id}/whitelist", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateIpWhitelist", "camel": "updateIpWhitelist", "method": "PUT", "path": "/v2/{project_id}/instance/{instance_id}/whitelist", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateIpWhitelistAsync", "camel": "updateIpWhitelistAsync", "method": "PUT", "path": "/v2/{project_id}/instance/{instance_id}/whitelist-async", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListInstances", "camel": "listInstances", "method": "GET", "path": "/v2/{project_id}/instances", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListInstances", "camel": "listInstances", "method": "GET", "path": "/v2/{project_id}/instances", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "CreateInstance", "camel": "createInstance", "method": "POST", "path": "/v2/{project_id}/instances", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "BatchDeleteInstances", "camel": "batchDeleteInstances", "method": "DELETE", "path": "/v2/{project_id}/instances", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "BatchShowNodesInformation", "camel": "batchShowNodesInformation", "method": "GET", "path": "/v2/{project_id}/instances-logical-nodes", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "BatchShowNodesInformation", "camel": "batchShowNodesInformation", "method": "GET", "path": "/v2/{project_id}/instances-logical-nodes", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "ExportInstancesTask", "camel": "exportInstancesTask", "method": "POST", "path": "/v2/{project_id}/instances/export", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ExportExcelJob", "camel": "exportExcelJob", "method": "GET", "path": "/v2/{project_id}/instances/export-job", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ListStatisticsOfRunningInstances", "camel": "listStatisticsOfRunningInstances", "method": "GET", "path": "/v2/{project_id}/instances/statistic", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
@@ -68,13 +68,13 @@ const OPERATIONS = Object.freeze([
   Object.freeze({"name": "UpdateAclAccount", "camel": "updateAclAccount", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/accounts/{account_id}/role", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateInstanceConfig", "camel": "updateInstanceConfig", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/async-configs", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ChangeMasterStandbyAsync", "camel": "changeMasterStandbyAsync", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/async-swap", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ShowExpireKeyScanInfo", "camel": "showExpireKeyScanInfo", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/auto-expire/histories", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ShowExpireKeyScanInfo", "camel": "showExpireKeyScanInfo", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/auto-expire/histories", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "ScanExpireKey", "camel": "scanExpireKey", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/auto-expire/scan", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowInstanceBandwidthAutoScalingPolicy", "camel": "showInstanceBandwidthAutoScalingPolicy", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateInstanceBandwidthAutoScalingPolicy", "camel": "updateInstanceBandwidthAutoScalingPolicy", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DeleteInstanceBandwidthAutoScalingPolicy", "camel": "deleteInstanceBandwidthAutoScalingPolicy", "method": "DELETE", "path": "/v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "MigrateAz", "camel": "migrateAz", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/available-zones", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListBackupRecords", "camel": "listBackupRecords", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/backups", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListBackupRecords", "camel": "listBackupRecords", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/backups", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "CopyInstance", "camel": "copyInstance", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/backups", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DeleteBackupFile", "camel": "deleteBackupFile", "method": "DELETE", "path": "/v2/{project_id}/instances/{instance_id}/backups/{backup_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ListBackupFileLinks", "camel": "listBackupFileLinks", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
@@ -84,19 +84,19 @@ const OPERATIONS = Object.freeze([
   Object.freeze({"name": "CreateBigkeyScanTask", "camel": "createBigkeyScanTask", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/bigkey-task", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowBigkeyScanTaskDetails", "camel": "showBigkeyScanTaskDetails", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DeleteBigkeyScanTask", "camel": "deleteBigkeyScanTask", "method": "DELETE", "path": "/v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListBigkeyScanTasks", "camel": "listBigkeyScanTasks", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/bigkey-tasks", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListBigkeyScanTasks", "camel": "listBigkeyScanTasks", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/bigkey-tasks", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "ShowBigkeyAutoscanConfig", "camel": "showBigkeyAutoscanConfig", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/bigkey/autoscan", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateBigkeyAutoscanConfig", "camel": "updateBigkeyAutoscanConfig", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/bigkey/autoscan", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListClients", "camel": "listClients", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/clients", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListClients", "camel": "listClients", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/clients", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "ScanClients", "camel": "scanClients", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/clients", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "HangUpClients", "camel": "hangUpClients", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/clients/kill", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "HangUpKillAllClients", "camel": "hangUpKillAllClients", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/clients/kill-all", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListConfigHistories", "camel": "listConfigHistories", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/config-histories", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListConfigHistories", "camel": "listConfigHistories", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/config-histories", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "ShowConfigHistoryDetail", "camel": "showConfigHistoryDetail", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/config-histories/{history_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ListConfigurations", "camel": "listConfigurations", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/configs", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateConfigurations", "camel": "updateConfigurations", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/configs", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ValidateDeletableReplica", "camel": "validateDeletableReplica", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/deletable-replication", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListDiagnosisTasks", "camel": "listDiagnosisTasks", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/diagnosis", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListDiagnosisTasks", "camel": "listDiagnosisTasks", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/diagnosis", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "CreateDiagnosisTask", "camel": "createDiagnosisTask", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/diagnosis", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DeleteDiagnosisTask", "camel": "deleteDiagnosisTask", "method": "DELETE", "path": "/v2/{project_id}/instances/{instance_id}/diagnosis", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DeleteReplication", "camel": "deleteReplication", "method": "DELETE", "path": "/v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}", "version": "v2", "deprecated": true, "replacement": "ResizeInstance", "paginated": false}),
@@ -105,7 +105,7 @@ const OPERATIONS = Object.freeze([
   Object.freeze({"name": "CreateHotkeyScanTask", "camel": "createHotkeyScanTask", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/hotkey-task", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowHotkeyTaskDetails", "camel": "showHotkeyTaskDetails", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DeleteHotkeyScanTask", "camel": "deleteHotkeyScanTask", "method": "DELETE", "path": "/v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListHotKeyScanTasks", "camel": "listHotKeyScanTasks", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/hotkey-tasks", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListHotKeyScanTasks", "camel": "listHotKeyScanTasks", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/hotkey-tasks", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "ShowHotkeyAutoscanConfig", "camel": "showHotkeyAutoscanConfig", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/hotkey/autoscan", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateHotkeyAutoScanConfig", "camel": "updateHotkeyAutoScanConfig", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/hotkey/autoscan", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DownloadHotKey", "camel": "downloadHotKey", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/hotkey/{task_id}/export", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
@@ -113,7 +113,7 @@ const OPERATIONS = Object.freeze([
   Object.freeze({"name": "UpgradeInstanceMinorVersion", "camel": "upgradeInstanceMinorVersion", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/minor-version/upgrade", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowInstanceTopology", "camel": "showInstanceTopology", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/nodes", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ChangeNodesStartStopStatus", "camel": "changeNodesStartStopStatus", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/nodes/status", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListOfflineKeyAnalysisTask", "camel": "listOfflineKeyAnalysisTask", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/offline/key-analysis", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListOfflineKeyAnalysisTask", "camel": "listOfflineKeyAnalysisTask", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/offline/key-analysis", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "CreateOfflineKeyAnalysis", "camel": "createOfflineKeyAnalysis", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/offline/key-analysis", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowOfflineKeyAnalysisTask", "camel": "showOfflineKeyAnalysisTask", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DeleteOfflineKeyAnalysisTask", "camel": "deleteOfflineKeyAnalysisTask", "method": "DELETE", "path": "/v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
@@ -122,23 +122,23 @@ const OPERATIONS = Object.freeze([
   Object.freeze({"name": "ResetPassword", "camel": "resetPassword", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/password/reset", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdatePublicIp", "camel": "updatePublicIp", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/public-ip", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DeletePublicIp", "camel": "deletePublicIp", "method": "DELETE", "path": "/v2/{project_id}/instances/{instance_id}/public-ip", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListRedislog", "camel": "listRedislog", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/redislog", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListRedislog", "camel": "listRedislog", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/redislog", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "CreateRedislog", "camel": "createRedislog", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/redislog", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "CreateRedislogDownloadLink", "camel": "createRedislogDownloadLink", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/redislog/{id}/links", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ResizeInstance", "camel": "resizeInstance", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/resize", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "StartInstanceResizeCheckJob", "camel": "startInstanceResizeCheckJob", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/resize/check-job", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListRestoreRecords", "camel": "listRestoreRecords", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/restores", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListRestoreRecords", "camel": "listRestoreRecords", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/restores", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "RestoreInstance", "camel": "restoreInstance", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/restores", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "CreateAutoExpireScanTask", "camel": "createAutoExpireScanTask", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/scan-expire-keys-task", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowExpireAutoScanConfig", "camel": "showExpireAutoScanConfig", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateExpireAutoScanConfig", "camel": "updateExpireAutoScanConfig", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListSlowlog", "camel": "listSlowlog", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/slowlog", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListSlowlog", "camel": "listSlowlog", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/slowlog", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "ShowInstanceSslDetail", "camel": "showInstanceSslDetail", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/ssl", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateSslSwitch", "camel": "updateSslSwitch", "method": "PUT", "path": "/v2/{project_id}/instances/{instance_id}/ssl", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DownloadSslCert", "camel": "downloadSslCert", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/ssl-certs/download", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ChangeMasterStandby", "camel": "changeMasterStandby", "method": "POST", "path": "/v2/{project_id}/instances/{instance_id}/swap", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowTags", "camel": "showTags", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/tags", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListBackgroundTask", "camel": "listBackgroundTask", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/tasks", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListBackgroundTask", "camel": "listBackgroundTask", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/tasks", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "DeleteBackgroundTask", "camel": "deleteBackgroundTask", "method": "DELETE", "path": "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowBackgroundTaskProgress", "camel": "showBackgroundTaskProgress", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowInstanceVersion", "camel": "showInstanceVersion", "method": "GET", "path": "/v2/{project_id}/instances/{instance_id}/version", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
@@ -151,1171 +151,1181 @@ const OPERATIONS = Object.freeze([
   Object.freeze({"name": "ShowMigrationTask", "camel": "showMigrationTask", "method": "GET", "path": "/v2/{project_id}/migration-task/{task_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateMigrationTask", "camel": "updateMigrationTask", "method": "PUT", "path": "/v2/{project_id}/migration-task/{task_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ExchangeInstanceIp", "camel": "exchangeInstanceIp", "method": "POST", "path": "/v2/{project_id}/migration-task/{task_id}/exchange-ip", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListMigrationTaskLogs", "camel": "listMigrationTaskLogs", "method": "GET", "path": "/v2/{project_id}/migration-task/{task_id}/logs", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListMigrationTaskLogs", "camel": "listMigrationTaskLogs", "method": "GET", "path": "/v2/{project_id}/migration-task/{task_id}/logs", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "RollbackExchangeInstanceIp", "camel": "rollbackExchangeInstanceIp", "method": "POST", "path": "/v2/{project_id}/migration-task/{task_id}/rollback-ip", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowMigrationTaskStats", "camel": "showMigrationTaskStats", "method": "GET", "path": "/v2/{project_id}/migration-task/{task_id}/stats", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "StopMigrationTask", "camel": "stopMigrationTask", "method": "POST", "path": "/v2/{project_id}/migration-task/{task_id}/stop", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "StopMigrationTaskSync", "camel": "stopMigrationTaskSync", "method": "POST", "path": "/v2/{project_id}/migration-task/{task_id}/sync-stop", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListMigrationTask", "camel": "listMigrationTask", "method": "GET", "path": "/v2/{project_id}/migration-tasks", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListMigrationTask", "camel": "listMigrationTask", "method": "GET", "path": "/v2/{project_id}/migration-tasks", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "BatchRestartOnlineMigrationTasks", "camel": "batchRestartOnlineMigrationTasks", "method": "POST", "path": "/v2/{project_id}/migration-tasks/batch-restart", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "DeleteMigrationTask", "camel": "deleteMigrationTask", "method": "DELETE", "path": "/v2/{project_id}/migration-tasks/delete", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "CreateOnlineMigrationTask", "camel": "createOnlineMigrationTask", "method": "POST", "path": "/v2/{project_id}/migration/instance", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "SetOnlineMigrationTask", "camel": "setOnlineMigrationTask", "method": "POST", "path": "/v2/{project_id}/migration/{task_id}/task", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "CreateResizeOrder", "camel": "createResizeOrder", "method": "POST", "path": "/v2/{project_id}/orders/instances/{instance_id}/resize", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "ShowQuotaOfTenant", "camel": "showQuotaOfTenant", "method": "GET", "path": "/v2/{project_id}/quota", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
-  Object.freeze({"name": "ListCenterTask", "camel": "listCenterTask", "method": "GET", "path": "/v2/{project_id}/tasks", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
+  Object.freeze({"name": "ListCenterTask", "camel": "listCenterTask", "method": "GET", "path": "/v2/{project_id}/tasks", "version": "v2", "deprecated": false, "replacement": null, "paginated": true}),
   Object.freeze({"name": "DeleteCenterTask", "camel": "deleteCenterTask", "method": "DELETE", "path": "/v2/{project_id}/tasks/{task_id}", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
   Object.freeze({"name": "UpdateClientIpTransparentTransmission", "camel": "updateClientIpTransparentTransmission", "method": "PUT", "path": "/v2/{project_id}/{instance_id}/client-ip-transparent-transmission", "version": "v2", "deprecated": false, "replacement": null, "paginated": false}),
 ]);
 
 const WAITERS = Object.freeze([
+  Object.freeze({"name": "instance_running", "operation": "ShowInstance", "statusPath": "status", "success": ["RUNNING"], "failure": ["ERROR", "CREATEFAILED", "FROZEN"]}),
+  Object.freeze({"name": "job_finished", "operation": "ShowJobInfo", "statusPath": "status", "success": ["SUCCESS"], "failure": ["FAIL"]}),
+  Object.freeze({"name": "background_task_finished", "operation": "ListBackgroundTask", "statusPath": "tasks[id=$task_id].status", "success": ["SUCCESS"], "failure": ["FAILED"]}),
+  Object.freeze({"name": "center_task_finished", "operation": "ListCenterTask", "statusPath": "tasks[id=$task_id].status", "success": ["SUCCESS"], "failure": ["FAILED"]}),
+  Object.freeze({"name": "migration_task_finished", "operation": "ShowMigrationTask", "statusPath": "status", "success": ["SUCCESS"], "failure": ["FAILED", "MIGRATION_FAILED", "TERMINATED", "RELEASED"]}),
+  Object.freeze({"name": "bigkey_task_finished", "operation": "ShowBigkeyScanTaskDetails", "statusPath": "status", "success": ["success"], "failure": ["failed"]}),
+  Object.freeze({"name": "hotkey_task_finished", "operation": "ShowHotkeyTaskDetails", "statusPath": "status", "success": ["success"], "failure": ["failed"]}),
+  Object.freeze({"name": "offline_key_analysis_finished", "operation": "ListOfflineKeyAnalysisTask", "statusPath": "records[id=$task_id].status", "success": ["success"], "failure": ["failed"]}),
+  Object.freeze({"name": "diagnosis_finished", "operation": "ListDiagnosisTasks", "statusPath": "diagnosis_report_list[report_id=$report_id].status", "success": ["finished"], "failure": []}),
+  Object.freeze({"name": "export_job_finished", "operation": "ExportExcelJob", "statusPath": "status", "success": ["SUCCESS"], "failure": ["FAIL", "FAILED"]}),
 ]);
 
 /** One method per operation; `call` is the native client's (see index.js). */
 class Operations {
   /**
-   * List available zones (out-of-date API).
+   * List the availability zones of the region (out-of-date API).
    * GET /v1.0/availableZones
    */
   listAvailableZonesV1(input) {
     return this.call("ListAvailableZonesV1", input);
   }
   /**
-   * List maintenance windows (out-of-date API).
+   * List the allowed maintenance time windows (out-of-date API).
    * GET /v1.0/instances/maintain-windows
    */
   listMaintenanceWindowsV1(input) {
     return this.call("ListMaintenanceWindowsV1", input);
   }
   /**
-   * List products (out-of-date API).
+   * List the product specifications on sale (out-of-date API).
    * GET /v1.0/products
    */
   listProductsV1(input) {
     return this.call("ListProductsV1", input);
   }
   /**
-   * List tags of tenant (out-of-date API).
+   * List every tag used on the tenant's instances (out-of-date API).
    * GET /v1.0/{project_id}/dcs/tags
    */
   listTagsOfTenantV1(input) {
     return this.call("ListTagsOfTenantV1", input);
   }
   /**
-   * Batch create or delete tags (out-of-date API).
+   * Add or remove tags on an instance (out-of-date API).
    * POST /v1.0/{project_id}/dcs/{instance_id}/tags/action
    */
   batchCreateOrDeleteTagsV1(input) {
     return this.call("BatchCreateOrDeleteTagsV1", input);
   }
   /**
-   * List instances (out-of-date API).
+   * List instances, filtered and paged (out-of-date API).
    * GET /v1.0/{project_id}/instances
    */
   listInstancesV1(input) {
     return this.call("ListInstancesV1", input);
   }
   /**
-   * Create instance (out-of-date API).
+   * Create an instance (pay-per-use) (out-of-date API).
    * POST /v1.0/{project_id}/instances
    */
   createInstanceV1(input) {
     return this.call("CreateInstanceV1", input);
   }
   /**
-   * Batch delete instances (out-of-date API).
+   * Delete several instances, or all that failed to be created (out-of-date API).
    * DELETE /v1.0/{project_id}/instances
    */
   batchDeleteInstancesV1(input) {
     return this.call("BatchDeleteInstancesV1", input);
   }
   /**
-   * List statistics of running instances (out-of-date API).
+   * Get usage statistics of every running instance (out-of-date API).
    * GET /v1.0/{project_id}/instances/statistic
    */
   listStatisticsOfRunningInstancesV1(input) {
     return this.call("ListStatisticsOfRunningInstancesV1", input);
   }
   /**
-   * List number of instances in different status (out-of-date API).
+   * Count instances per status (out-of-date API).
    * GET /v1.0/{project_id}/instances/status
    */
   listNumberOfInstancesInDifferentStatusV1(input) {
     return this.call("ListNumberOfInstancesInDifferentStatusV1", input);
   }
   /**
-   * Restart or flush instances (out-of-date API).
+   * Restart instances or clear their data (out-of-date API).
    * PUT /v1.0/{project_id}/instances/status
    */
   restartOrFlushInstancesV1(input) {
     return this.call("RestartOrFlushInstancesV1", input);
   }
   /**
-   * Show instance (out-of-date API).
+   * Get one instance's details and status (out-of-date API).
    * GET /v1.0/{project_id}/instances/{instance_id}
    */
   showInstanceV1(input) {
     return this.call("ShowInstanceV1", input);
   }
   /**
-   * Update instance (out-of-date API).
+   * Change an instance's name, description, port, backup policy and similar settings (out-of-date API).
    * PUT /v1.0/{project_id}/instances/{instance_id}
    */
   updateInstanceV1(input) {
     return this.call("UpdateInstanceV1", input);
   }
   /**
-   * Delete single instance (out-of-date API).
+   * Delete one instance (out-of-date API).
    * DELETE /v1.0/{project_id}/instances/{instance_id}
    */
   deleteSingleInstanceV1(input) {
     return this.call("DeleteSingleInstanceV1", input);
   }
   /**
-   * List backup records (out-of-date API).
+   * List an instance's backups (out-of-date API).
    * GET /v1.0/{project_id}/instances/{instance_id}/backups
    */
   listBackupRecordsV1(input) {
     return this.call("ListBackupRecordsV1", input);
   }
   /**
-   * Copy instance (out-of-date API).
+   * Back up an instance now (out-of-date API).
    * POST /v1.0/{project_id}/instances/{instance_id}/backups
    */
   copyInstanceV1(input) {
     return this.call("CopyInstanceV1", input);
   }
   /**
-   * Delete backup file (out-of-date API).
+   * Delete one backup (out-of-date API).
    * DELETE /v1.0/{project_id}/instances/{instance_id}/backups/{backup_id}
    */
   deleteBackupFileV1(input) {
     return this.call("DeleteBackupFileV1", input);
   }
   /**
-   * List configurations (out-of-date API).
+   * Get an instance's configuration parameters (out-of-date API).
    * GET /v1.0/{project_id}/instances/{instance_id}/configs
    */
   listConfigurationsV1(input) {
     return this.call("ListConfigurationsV1", input);
   }
   /**
-   * Update configurations (out-of-date API).
+   * Change an instance's configuration parameters (out-of-date API).
    * PUT /v1.0/{project_id}/instances/{instance_id}/configs
    */
   updateConfigurationsV1(input) {
     return this.call("UpdateConfigurationsV1", input);
   }
   /**
-   * Resize instance (out-of-date API).
+   * Change an instance's specification, capacity or replicas (out-of-date API).
    * POST /v1.0/{project_id}/instances/{instance_id}/extend
    */
   resizeInstanceV1(input) {
     return this.call("ResizeInstanceV1", input);
   }
   /**
-   * Update password (out-of-date API).
+   * Change an instance's password (old password needed) (out-of-date API).
    * PUT /v1.0/{project_id}/instances/{instance_id}/password
    */
   updatePasswordV1(input) {
     return this.call("UpdatePasswordV1", input);
   }
   /**
-   * List restore records (out-of-date API).
+   * List an instance's restorations (out-of-date API).
    * GET /v1.0/{project_id}/instances/{instance_id}/restores
    */
   listRestoreRecordsV1(input) {
     return this.call("ListRestoreRecordsV1", input);
   }
   /**
-   * Restore instance (out-of-date API).
+   * Restore an instance from a backup (out-of-date API).
    * POST /v1.0/{project_id}/instances/{instance_id}/restores
    */
   restoreInstanceV1(input) {
     return this.call("RestoreInstanceV1", input);
   }
   /**
-   * Show tags (out-of-date API).
+   * List an instance's tags (out-of-date API).
    * GET /v1.0/{project_id}/instances/{instance_id}/tags
    */
   showTagsV1(input) {
     return this.call("ShowTagsV1", input);
   }
   /**
-   * Show quota of tenant (out-of-date API).
+   * Get the tenant's quotas and usage (out-of-date API).
    * GET /v1.0/{project_id}/quota
    */
   showQuotaOfTenantV1(input) {
     return this.call("ShowQuotaOfTenantV1", input);
   }
   /**
-   * List available zones.
+   * List the availability zones of the region.
    * GET /v2/available-zones
    */
   listAvailableZones(input) {
     return this.call("ListAvailableZones", input);
   }
   /**
-   * List maintenance windows.
+   * List the allowed maintenance time windows.
    * GET /v2/instances/maintain-windows
    */
   listMaintenanceWindows(input) {
     return this.call("ListMaintenanceWindows", input);
   }
   /**
-   * List config templates.
+   * List system or custom parameter templates.
    * GET /v2/{project_id}/config-templates
    */
   listConfigTemplates(input) {
     return this.call("ListConfigTemplates", input);
   }
   /**
-   * Create custom template.
+   * Create a custom parameter template.
    * POST /v2/{project_id}/config-templates
    */
   createCustomTemplate(input) {
     return this.call("CreateCustomTemplate", input);
   }
   /**
-   * Show config template.
+   * Get one parameter template and its parameters.
    * GET /v2/{project_id}/config-templates/{template_id}
    */
   showConfigTemplate(input) {
     return this.call("ShowConfigTemplate", input);
   }
   /**
-   * Update config template.
+   * Change a custom parameter template.
    * PUT /v2/{project_id}/config-templates/{template_id}
    */
   updateConfigTemplate(input) {
     return this.call("UpdateConfigTemplate", input);
   }
   /**
-   * Delete config template.
+   * Delete a custom parameter template.
    * DELETE /v2/{project_id}/config-templates/{template_id}
    */
   deleteConfigTemplate(input) {
     return this.call("DeleteConfigTemplate", input);
   }
   /**
-   * List tags of tenant.
+   * List every tag used on the tenant's instances.
    * GET /v2/{project_id}/dcs/tags
    */
   listTagsOfTenant(input) {
     return this.call("ListTagsOfTenant", input);
   }
   /**
-   * Batch create or delete tags.
+   * Add or remove tags on an instance.
    * POST /v2/{project_id}/dcs/{instance_id}/tags/action
    */
   batchCreateOrDeleteTags(input) {
     return this.call("BatchCreateOrDeleteTags", input);
   }
   /**
-   * Show diagnosis task details.
+   * Get one diagnosis report.
    * GET /v2/{project_id}/diagnosis/{report_id}
    */
   showDiagnosisTaskDetails(input) {
     return this.call("ShowDiagnosisTaskDetails", input);
   }
   /**
-   * List monitored objects.
+   * List monitored objects of the first (instance) dimension.
    * GET /v2/{project_id}/dims/monitored-objects
    */
   listMonitoredObjects(input) {
     return this.call("ListMonitoredObjects", input);
   }
   /**
-   * List monitored objects of instance.
+   * List monitored objects of an instance's second dimension (nodes, proxies).
    * GET /v2/{project_id}/dims/monitored-objects/{instance_id}
    */
   listMonitoredObjectsOfInstance(input) {
     return this.call("ListMonitoredObjectsOfInstance", input);
   }
   /**
-   * List flavors.
+   * List instance flavors and their prices/specs.
    * GET /v2/{project_id}/flavors
    */
   listFlavors(input) {
     return this.call("ListFlavors", input);
   }
   /**
-   * List group replication info.
+   * List an instance's shards and their replicas.
    * GET /v2/{project_id}/instance/{instance_id}/groups
    */
   listGroupReplicationInfo(input) {
     return this.call("ListGroupReplicationInfo", input);
   }
   /**
-   * Show replication states.
+   * Get the replication state of a shard's nodes.
    * GET /v2/{project_id}/instance/{instance_id}/groups/{group_id}/group-nodes-state
    */
   showReplicationStates(input) {
     return this.call("ShowReplicationStates", input);
   }
   /**
-   * Create replication (out-of-date API).
+   * Add replicas to an instance's shard (out-of-date API).
    * POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications
    */
   createReplication(input) {
     return this.call("CreateReplication", input);
   }
   /**
-   * Execute cluster switchover.
+   * Promote a replica to master in a cluster shard.
    * POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications/{node_id}/async-switchover
    */
   executeClusterSwitchover(input) {
     return this.call("ExecuteClusterSwitchover", input);
   }
   /**
-   * Show ip whitelist.
+   * Get an instance's IP whitelist groups.
    * GET /v2/{project_id}/instance/{instance_id}/whitelist
    */
   showIpWhitelist(input) {
     return this.call("ShowIpWhitelist", input);
   }
   /**
-   * Update ip whitelist.
+   * Set an instance's IP whitelist groups.
    * PUT /v2/{project_id}/instance/{instance_id}/whitelist
    */
   updateIpWhitelist(input) {
     return this.call("UpdateIpWhitelist", input);
   }
   /**
-   * Update ip whitelist async.
+   * Set an instance's IP whitelist groups, finished in the background.
    * PUT /v2/{project_id}/instance/{instance_id}/whitelist-async
    */
   updateIpWhitelistAsync(input) {
     return this.call("UpdateIpWhitelistAsync", input);
   }
   /**
-   * List instances.
+   * List instances, filtered and paged.
    * GET /v2/{project_id}/instances
    */
   listInstances(input) {
     return this.call("ListInstances", input);
   }
   /**
-   * Create instance.
+   * Create an instance (pay-per-use).
    * POST /v2/{project_id}/instances
    */
   createInstance(input) {
     return this.call("CreateInstance", input);
   }
   /**
-   * Batch delete instances.
+   * Delete several instances, or all that failed to be created.
    * DELETE /v2/{project_id}/instances
    */
   batchDeleteInstances(input) {
     return this.call("BatchDeleteInstances", input);
   }
   /**
-   * Batch show nodes information.
+   * List the nodes of many instances at once.
    * GET /v2/{project_id}/instances-logical-nodes
    */
   batchShowNodesInformation(input) {
     return this.call("BatchShowNodesInformation", input);
   }
   /**
-   * Export instances task.
+   * Start exporting the instance list to a spreadsheet.
    * POST /v2/{project_id}/instances/export
    */
   exportInstancesTask(input) {
     return this.call("ExportInstancesTask", input);
   }
   /**
-   * Export excel job.
+   * Get the state and link of an instance-list export.
    * GET /v2/{project_id}/instances/export-job
    */
   exportExcelJob(input) {
     return this.call("ExportExcelJob", input);
   }
   /**
-   * List statistics of running instances.
+   * Get usage statistics of every running instance.
    * GET /v2/{project_id}/instances/statistic
    */
   listStatisticsOfRunningInstances(input) {
     return this.call("ListStatisticsOfRunningInstances", input);
   }
   /**
-   * List number of instances in different status.
+   * Count instances per status.
    * GET /v2/{project_id}/instances/status
    */
   listNumberOfInstancesInDifferentStatus(input) {
     return this.call("ListNumberOfInstancesInDifferentStatus", input);
   }
   /**
-   * Restart or flush instances.
+   * Restart instances or clear their data.
    * PUT /v2/{project_id}/instances/status
    */
   restartOrFlushInstances(input) {
     return this.call("RestartOrFlushInstances", input);
   }
   /**
-   * Show instance.
+   * Get one instance's details and status.
    * GET /v2/{project_id}/instances/{instance_id}
    */
   showInstance(input) {
     return this.call("ShowInstance", input);
   }
   /**
-   * Update instance.
+   * Change an instance's name, description, port, backup policy and similar settings.
    * PUT /v2/{project_id}/instances/{instance_id}
    */
   updateInstance(input) {
     return this.call("UpdateInstance", input);
   }
   /**
-   * Delete single instance.
+   * Delete one instance.
    * DELETE /v2/{project_id}/instances/{instance_id}
    */
   deleteSingleInstance(input) {
     return this.call("DeleteSingleInstance", input);
   }
   /**
-   * List acl accounts.
+   * List an instance's ACL accounts.
    * GET /v2/{project_id}/instances/{instance_id}/accounts
    */
   listAclAccounts(input) {
     return this.call("ListAclAccounts", input);
   }
   /**
-   * Create acl account.
+   * Create an ACL account on an instance.
    * POST /v2/{project_id}/instances/{instance_id}/accounts
    */
   createAclAccount(input) {
     return this.call("CreateAclAccount", input);
   }
   /**
-   * Update acl account remark.
+   * Change an ACL account's description.
    * PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}
    */
   updateAclAccountRemark(input) {
     return this.call("UpdateAclAccountRemark", input);
   }
   /**
-   * Delete acl account.
+   * Delete an ACL account.
    * DELETE /v2/{project_id}/instances/{instance_id}/accounts/{account_id}
    */
   deleteAclAccount(input) {
     return this.call("DeleteAclAccount", input);
   }
   /**
-   * Update acl account pass word.
+   * Change an ACL account's password (old password needed).
    * PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/modify
    */
   updateAclAccountPassWord(input) {
     return this.call("UpdateAclAccountPassWord", input);
   }
   /**
-   * Reset acl account pass word.
+   * Set a new password for an ACL account.
    * PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/reset
    */
   resetAclAccountPassWord(input) {
     return this.call("ResetAclAccountPassWord", input);
   }
   /**
-   * Update acl account.
+   * Change an ACL account's role (read or write).
    * PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/role
    */
   updateAclAccount(input) {
     return this.call("UpdateAclAccount", input);
   }
   /**
-   * Update instance config.
+   * Change configuration parameters, applied in the background.
    * PUT /v2/{project_id}/instances/{instance_id}/async-configs
    */
   updateInstanceConfig(input) {
     return this.call("UpdateInstanceConfig", input);
   }
   /**
-   * Change master standby async.
+   * Swap master and standby nodes in the background.
    * PUT /v2/{project_id}/instances/{instance_id}/async-swap
    */
   changeMasterStandbyAsync(input) {
     return this.call("ChangeMasterStandbyAsync", input);
   }
   /**
-   * Show expire key scan info.
+   * List expired-key scan records.
    * GET /v2/{project_id}/instances/{instance_id}/auto-expire/histories
    */
   showExpireKeyScanInfo(input) {
     return this.call("ShowExpireKeyScanInfo", input);
   }
   /**
-   * Scan expire key.
+   * Scan for expired keys now.
    * POST /v2/{project_id}/instances/{instance_id}/auto-expire/scan
    */
   scanExpireKey(input) {
     return this.call("ScanExpireKey", input);
   }
   /**
-   * Show instance bandwidth auto scaling policy.
+   * Get an instance's bandwidth auto-scaling policy.
    * GET /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth
    */
   showInstanceBandwidthAutoScalingPolicy(input) {
     return this.call("ShowInstanceBandwidthAutoScalingPolicy", input);
   }
   /**
-   * Update instance bandwidth auto scaling policy.
+   * Set an instance's bandwidth auto-scaling policy.
    * PUT /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth
    */
   updateInstanceBandwidthAutoScalingPolicy(input) {
     return this.call("UpdateInstanceBandwidthAutoScalingPolicy", input);
   }
   /**
-   * Delete instance bandwidth auto scaling policy.
+   * Remove an instance's bandwidth auto-scaling policy.
    * DELETE /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth
    */
   deleteInstanceBandwidthAutoScalingPolicy(input) {
     return this.call("DeleteInstanceBandwidthAutoScalingPolicy", input);
   }
   /**
-   * Migrate az.
+   * Move instance nodes to other availability zones.
    * PUT /v2/{project_id}/instances/{instance_id}/available-zones
    */
   migrateAz(input) {
     return this.call("MigrateAz", input);
   }
   /**
-   * List backup records.
+   * List an instance's backups.
    * GET /v2/{project_id}/instances/{instance_id}/backups
    */
   listBackupRecords(input) {
     return this.call("ListBackupRecords", input);
   }
   /**
-   * Copy instance.
+   * Back up an instance now.
    * POST /v2/{project_id}/instances/{instance_id}/backups
    */
   copyInstance(input) {
     return this.call("CopyInstance", input);
   }
   /**
-   * Delete backup file.
+   * Delete one backup.
    * DELETE /v2/{project_id}/instances/{instance_id}/backups/{backup_id}
    */
   deleteBackupFile(input) {
     return this.call("DeleteBackupFile", input);
   }
   /**
-   * List backup file links.
+   * Get download links for a backup's files.
    * POST /v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links
    */
   listBackupFileLinks(input) {
     return this.call("ListBackupFileLinks", input);
   }
   /**
-   * Update instance bandwidth.
+   * Change an instance's bandwidth.
    * PUT /v2/{project_id}/instances/{instance_id}/bandwidth
    */
   updateInstanceBandwidth(input) {
     return this.call("UpdateInstanceBandwidth", input);
   }
   /**
-   * Show bandwidths.
+   * Get the bandwidth of an instance's shards.
    * GET /v2/{project_id}/instances/{instance_id}/bandwidths
    */
   showBandwidths(input) {
     return this.call("ShowBandwidths", input);
   }
   /**
-   * Update bandwidth.
+   * Change the bandwidth of an instance's shards.
    * PUT /v2/{project_id}/instances/{instance_id}/bandwidths
    */
   updateBandwidth(input) {
     return this.call("UpdateBandwidth", input);
   }
   /**
-   * Create bigkey scan task.
+   * Start a big key analysis.
    * POST /v2/{project_id}/instances/{instance_id}/bigkey-task
    */
   createBigkeyScanTask(input) {
     return this.call("CreateBigkeyScanTask", input);
   }
   /**
-   * Show bigkey scan task details.
+   * Get a big key analysis and the big keys it found.
    * GET /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}
    */
   showBigkeyScanTaskDetails(input) {
     return this.call("ShowBigkeyScanTaskDetails", input);
   }
   /**
-   * Delete bigkey scan task.
+   * Delete a big key analysis record.
    * DELETE /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}
    */
   deleteBigkeyScanTask(input) {
     return this.call("DeleteBigkeyScanTask", input);
   }
   /**
-   * List bigkey scan tasks.
+   * List big key analyses.
    * GET /v2/{project_id}/instances/{instance_id}/bigkey-tasks
    */
   listBigkeyScanTasks(input) {
     return this.call("ListBigkeyScanTasks", input);
   }
   /**
-   * Show bigkey autoscan config.
+   * Get the automatic big key analysis settings.
    * GET /v2/{project_id}/instances/{instance_id}/bigkey/autoscan
    */
   showBigkeyAutoscanConfig(input) {
     return this.call("ShowBigkeyAutoscanConfig", input);
   }
   /**
-   * Update bigkey autoscan config.
+   * Set the automatic big key analysis settings.
    * PUT /v2/{project_id}/instances/{instance_id}/bigkey/autoscan
    */
   updateBigkeyAutoscanConfig(input) {
     return this.call("UpdateBigkeyAutoscanConfig", input);
   }
   /**
-   * List clients.
+   * Page through the client sessions found by a session scan.
    * GET /v2/{project_id}/instances/{instance_id}/clients
    */
   listClients(input) {
     return this.call("ListClients", input);
   }
   /**
-   * Scan clients.
+   * Start scanning a node's client sessions.
    * POST /v2/{project_id}/instances/{instance_id}/clients
    */
   scanClients(input) {
     return this.call("ScanClients", input);
   }
   /**
-   * Hang up clients.
+   * Kill the given client sessions.
    * POST /v2/{project_id}/instances/{instance_id}/clients/kill
    */
   hangUpClients(input) {
     return this.call("HangUpClients", input);
   }
   /**
-   * Hang up kill all clients.
+   * Kill every client session of a node or instance.
    * POST /v2/{project_id}/instances/{instance_id}/clients/kill-all
    */
   hangUpKillAllClients(input) {
     return this.call("HangUpKillAllClients", input);
   }
   /**
-   * List config histories.
+   * List configuration change records.
    * GET /v2/{project_id}/instances/{instance_id}/config-histories
    */
   listConfigHistories(input) {
     return this.call("ListConfigHistories", input);
   }
   /**
-   * Show config history detail.
+   * Get one configuration change record.
    * GET /v2/{project_id}/instances/{instance_id}/config-histories/{history_id}
    */
   showConfigHistoryDetail(input) {
     return this.call("ShowConfigHistoryDetail", input);
   }
   /**
-   * List configurations.
+   * Get an instance's configuration parameters.
    * GET /v2/{project_id}/instances/{instance_id}/configs
    */
   listConfigurations(input) {
     return this.call("ListConfigurations", input);
   }
   /**
-   * Update configurations.
+   * Change an instance's configuration parameters.
    * PUT /v2/{project_id}/instances/{instance_id}/configs
    */
   updateConfigurations(input) {
     return this.call("UpdateConfigurations", input);
   }
   /**
-   * Validate deletable replica.
+   * List replicas that may be deleted.
    * GET /v2/{project_id}/instances/{instance_id}/deletable-replication
    */
   validateDeletableReplica(input) {
     return this.call("ValidateDeletableReplica", input);
   }
   /**
-   * List diagnosis tasks.
+   * List diagnosis reports.
    * GET /v2/{project_id}/instances/{instance_id}/diagnosis
    */
   listDiagnosisTasks(input) {
     return this.call("ListDiagnosisTasks", input);
   }
   /**
-   * Create diagnosis task.
+   * Start diagnosing an instance over a time range.
    * POST /v2/{project_id}/instances/{instance_id}/diagnosis
    */
   createDiagnosisTask(input) {
     return this.call("CreateDiagnosisTask", input);
   }
   /**
-   * Delete diagnosis task.
+   * Delete diagnosis reports.
    * DELETE /v2/{project_id}/instances/{instance_id}/diagnosis
    */
   deleteDiagnosisTask(input) {
     return this.call("DeleteDiagnosisTask", input);
   }
   /**
-   * Delete replication (out-of-date API).
+   * Delete a replica from a shard (out-of-date API).
    * DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}
    */
   deleteReplication(input) {
     return this.call("DeleteReplication", input);
   }
   /**
-   * Delete ip from domain name.
+   * Take a replica's IP out of the read-only domain name.
    * DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/remove-ip
    */
   deleteIpFromDomainName(input) {
     return this.call("DeleteIpFromDomainName", input);
   }
   /**
-   * Update slave priority.
+   * Set a replica's priority for failover.
    * POST /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/slave-priority
    */
   updateSlavePriority(input) {
     return this.call("UpdateSlavePriority", input);
   }
   /**
-   * Create hotkey scan task.
+   * Start a hot key analysis.
    * POST /v2/{project_id}/instances/{instance_id}/hotkey-task
    */
   createHotkeyScanTask(input) {
     return this.call("CreateHotkeyScanTask", input);
   }
   /**
-   * Show hotkey task details.
+   * Get a hot key analysis and the hot keys it found.
    * GET /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}
    */
   showHotkeyTaskDetails(input) {
     return this.call("ShowHotkeyTaskDetails", input);
   }
   /**
-   * Delete hotkey scan task.
+   * Delete a hot key analysis record.
    * DELETE /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}
    */
   deleteHotkeyScanTask(input) {
     return this.call("DeleteHotkeyScanTask", input);
   }
   /**
-   * List hot key scan tasks.
+   * List hot key analyses.
    * GET /v2/{project_id}/instances/{instance_id}/hotkey-tasks
    */
   listHotKeyScanTasks(input) {
     return this.call("ListHotKeyScanTasks", input);
   }
   /**
-   * Show hotkey autoscan config.
+   * Get the automatic hot key analysis settings.
    * GET /v2/{project_id}/instances/{instance_id}/hotkey/autoscan
    */
   showHotkeyAutoscanConfig(input) {
     return this.call("ShowHotkeyAutoscanConfig", input);
   }
   /**
-   * Update hotkey auto scan config.
+   * Set the automatic hot key analysis settings.
    * PUT /v2/{project_id}/instances/{instance_id}/hotkey/autoscan
    */
   updateHotkeyAutoScanConfig(input) {
     return this.call("UpdateHotkeyAutoScanConfig", input);
   }
   /**
-   * Download hot key.
+   * Export the result of a hot key analysis.
    * POST /v2/{project_id}/instances/{instance_id}/hotkey/{task_id}/export
    */
   downloadHotKey(input) {
     return this.call("DownloadHotKey", input);
   }
   /**
-   * Show nodes information.
+   * List an instance's nodes.
    * GET /v2/{project_id}/instances/{instance_id}/logical-nodes
    */
   showNodesInformation(input) {
     return this.call("ShowNodesInformation", input);
   }
   /**
-   * Upgrade instance minor version.
+   * Upgrade an instance to the latest minor version.
    * POST /v2/{project_id}/instances/{instance_id}/minor-version/upgrade
    */
   upgradeInstanceMinorVersion(input) {
     return this.call("UpgradeInstanceMinorVersion", input);
   }
   /**
-   * Show instance topology.
+   * Get an instance's node topology.
    * GET /v2/{project_id}/instances/{instance_id}/nodes
    */
   showInstanceTopology(input) {
     return this.call("ShowInstanceTopology", input);
   }
   /**
-   * Change nodes start stop status.
+   * Start or stop instance nodes.
    * PUT /v2/{project_id}/instances/{instance_id}/nodes/status
    */
   changeNodesStartStopStatus(input) {
     return this.call("ChangeNodesStartStopStatus", input);
   }
   /**
-   * List offline key analysis task.
+   * List offline key analyses of an instance.
    * GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis
    */
   listOfflineKeyAnalysisTask(input) {
     return this.call("ListOfflineKeyAnalysisTask", input);
   }
   /**
-   * Create offline key analysis.
+   * Start an offline key analysis of a node's backup.
    * POST /v2/{project_id}/instances/{instance_id}/offline/key-analysis
    */
   createOfflineKeyAnalysis(input) {
     return this.call("CreateOfflineKeyAnalysis", input);
   }
   /**
-   * Show offline key analysis task.
+   * Get an offline key analysis report (big keys, prefixes, per-type totals).
    * GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}
    */
   showOfflineKeyAnalysisTask(input) {
     return this.call("ShowOfflineKeyAnalysisTask", input);
   }
   /**
-   * Delete offline key analysis task.
+   * Delete an offline key analysis.
    * DELETE /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}
    */
   deleteOfflineKeyAnalysisTask(input) {
     return this.call("DeleteOfflineKeyAnalysisTask", input);
   }
   /**
-   * List instance operations.
+   * Check whether an instance's specifications can be changed.
    * GET /v2/{project_id}/instances/{instance_id}/operations
    */
   listInstanceOperations(input) {
     return this.call("ListInstanceOperations", input);
   }
   /**
-   * Update password.
+   * Change an instance's password (old password needed).
    * PUT /v2/{project_id}/instances/{instance_id}/password
    */
   updatePassword(input) {
     return this.call("UpdatePassword", input);
   }
   /**
-   * Reset password.
+   * Set a new instance password.
    * POST /v2/{project_id}/instances/{instance_id}/password/reset
    */
   resetPassword(input) {
     return this.call("ResetPassword", input);
   }
   /**
-   * Update public ip.
+   * Bind or change an instance's public IP.
    * POST /v2/{project_id}/instances/{instance_id}/public-ip
    */
   updatePublicIp(input) {
     return this.call("UpdatePublicIp", input);
   }
   /**
-   * Delete public ip.
+   * Unbind the public IP from an instance.
    * DELETE /v2/{project_id}/instances/{instance_id}/public-ip
    */
   deletePublicIp(input) {
     return this.call("DeletePublicIp", input);
   }
   /**
-   * List redislog.
+   * List collected Redis run logs.
    * GET /v2/{project_id}/instances/{instance_id}/redislog
    */
   listRedislog(input) {
     return this.call("ListRedislog", input);
   }
   /**
-   * Create redislog.
+   * Collect Redis run logs.
    * POST /v2/{project_id}/instances/{instance_id}/redislog
    */
   createRedislog(input) {
     return this.call("CreateRedislog", input);
   }
   /**
-   * Create redislog download link.
+   * Get a download link for a collected run log.
    * POST /v2/{project_id}/instances/{instance_id}/redislog/{id}/links
    */
   createRedislogDownloadLink(input) {
     return this.call("CreateRedislogDownloadLink", input);
   }
   /**
-   * Resize instance.
+   * Change an instance's specification, capacity or replicas.
    * POST /v2/{project_id}/instances/{instance_id}/resize
    */
   resizeInstance(input) {
     return this.call("ResizeInstance", input);
   }
   /**
-   * Start instance resize check job.
+   * Run a pre-check before changing specifications.
    * POST /v2/{project_id}/instances/{instance_id}/resize/check-job
    */
   startInstanceResizeCheckJob(input) {
     return this.call("StartInstanceResizeCheckJob", input);
   }
   /**
-   * List restore records.
+   * List an instance's restorations.
    * GET /v2/{project_id}/instances/{instance_id}/restores
    */
   listRestoreRecords(input) {
     return this.call("ListRestoreRecords", input);
   }
   /**
-   * Restore instance.
+   * Restore an instance from a backup.
    * POST /v2/{project_id}/instances/{instance_id}/restores
    */
   restoreInstance(input) {
     return this.call("RestoreInstance", input);
   }
   /**
-   * Create auto expire scan task.
+   * Start an expired-key scan.
    * POST /v2/{project_id}/instances/{instance_id}/scan-expire-keys-task
    */
   createAutoExpireScanTask(input) {
     return this.call("CreateAutoExpireScanTask", input);
   }
   /**
-   * Show expire auto scan config.
+   * Get the automatic expired-key scan settings.
    * GET /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config
    */
   showExpireAutoScanConfig(input) {
     return this.call("ShowExpireAutoScanConfig", input);
   }
   /**
-   * Update expire auto scan config.
+   * Set the automatic expired-key scan settings.
    * PUT /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config
    */
   updateExpireAutoScanConfig(input) {
     return this.call("UpdateExpireAutoScanConfig", input);
   }
   /**
-   * List slowlog.
+   * List slow queries in a time range.
    * GET /v2/{project_id}/instances/{instance_id}/slowlog
    */
   listSlowlog(input) {
     return this.call("ListSlowlog", input);
   }
   /**
-   * Show instance ssl detail.
+   * Get an instance's SSL state.
    * GET /v2/{project_id}/instances/{instance_id}/ssl
    */
   showInstanceSslDetail(input) {
     return this.call("ShowInstanceSslDetail", input);
   }
   /**
-   * Update ssl switch.
+   * Turn SSL on or off.
    * PUT /v2/{project_id}/instances/{instance_id}/ssl
    */
   updateSslSwitch(input) {
     return this.call("UpdateSslSwitch", input);
   }
   /**
-   * Download ssl cert.
+   * Get the instance's SSL certificate download link.
    * POST /v2/{project_id}/instances/{instance_id}/ssl-certs/download
    */
   downloadSslCert(input) {
     return this.call("DownloadSslCert", input);
   }
   /**
-   * Change master standby.
+   * Swap master and standby nodes.
    * POST /v2/{project_id}/instances/{instance_id}/swap
    */
   changeMasterStandby(input) {
     return this.call("ChangeMasterStandby", input);
   }
   /**
-   * Show tags.
+   * List an instance's tags.
    * GET /v2/{project_id}/instances/{instance_id}/tags
    */
   showTags(input) {
     return this.call("ShowTags", input);
   }
   /**
-   * List background task.
+   * List an instance's background tasks.
    * GET /v2/{project_id}/instances/{instance_id}/tasks
    */
   listBackgroundTask(input) {
     return this.call("ListBackgroundTask", input);
   }
   /**
-   * Delete background task.
+   * Delete a background task record.
    * DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}
    */
   deleteBackgroundTask(input) {
     return this.call("DeleteBackgroundTask", input);
   }
   /**
-   * Show background task progress.
+   * Get a background task's progress and steps.
    * GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress
    */
   showBackgroundTaskProgress(input) {
     return this.call("ShowBackgroundTaskProgress", input);
   }
   /**
-   * Show instance version.
+   * Get an instance's engine and proxy versions.
    * GET /v2/{project_id}/instances/{instance_id}/version
    */
   showInstanceVersion(input) {
     return this.call("ShowInstanceVersion", input);
   }
   /**
-   * Login web cli.
+   * Log in to Web CLI.
    * POST /v2/{project_id}/instances/{instance_id}/webcli/auth
    */
   loginWebCli(input) {
     return this.call("LoginWebCli", input);
   }
   /**
-   * Execute command mobilization.
+   * Run a Redis command through Web CLI.
    * POST /v2/{project_id}/instances/{instance_id}/webcli/command
    */
   executeCommandMobilization(input) {
     return this.call("ExecuteCommandMobilization", input);
   }
   /**
-   * Logoff web cli.
+   * Log out of Web CLI.
    * POST /v2/{project_id}/instances/{instance_id}/webcli/logout
    */
   logoffWebCli(input) {
     return this.call("LogoffWebCli", input);
   }
   /**
-   * Show job info.
+   * Get the result of an asynchronous job.
    * GET /v2/{project_id}/jobs/{job_id}
    */
   showJobInfo(input) {
     return this.call("ShowJobInfo", input);
   }
   /**
-   * Create migration task.
+   * Create a migration that imports backup files.
    * POST /v2/{project_id}/migration-task
    */
   createMigrationTask(input) {
     return this.call("CreateMigrationTask", input);
   }
   /**
-   * Batch stop migration tasks.
+   * Stop several migrations.
    * POST /v2/{project_id}/migration-task/batch-stop
    */
   batchStopMigrationTasks(input) {
     return this.call("BatchStopMigrationTasks", input);
   }
   /**
-   * Show migration task.
+   * Get one migration and its state.
    * GET /v2/{project_id}/migration-task/{task_id}
    */
   showMigrationTask(input) {
     return this.call("ShowMigrationTask", input);
   }
   /**
-   * Update migration task.
+   * Turn automatic reconnection of a migration on or off.
    * PUT /v2/{project_id}/migration-task/{task_id}
    */
   updateMigrationTask(input) {
     return this.call("UpdateMigrationTask", input);
   }
   /**
-   * Exchange instance ip.
+   * Swap the IP addresses of source and target after a migration.
    * POST /v2/{project_id}/migration-task/{task_id}/exchange-ip
    */
   exchangeInstanceIp(input) {
     return this.call("ExchangeInstanceIp", input);
   }
   /**
-   * List migration task logs.
+   * List a migration's log entries.
    * GET /v2/{project_id}/migration-task/{task_id}/logs
    */
   listMigrationTaskLogs(input) {
     return this.call("ListMigrationTaskLogs", input);
   }
   /**
-   * Rollback exchange instance ip.
+   * Undo an IP swap done after a migration.
    * POST /v2/{project_id}/migration-task/{task_id}/rollback-ip
    */
   rollbackExchangeInstanceIp(input) {
     return this.call("RollbackExchangeInstanceIp", input);
   }
   /**
-   * Show migration task stats.
+   * Get the progress of an online migration.
    * GET /v2/{project_id}/migration-task/{task_id}/stats
    */
   showMigrationTaskStats(input) {
     return this.call("ShowMigrationTaskStats", input);
   }
   /**
-   * Stop migration task.
+   * Stop a migration.
    * POST /v2/{project_id}/migration-task/{task_id}/stop
    */
   stopMigrationTask(input) {
     return this.call("StopMigrationTask", input);
   }
   /**
-   * Stop migration task sync.
+   * Stop a migration's incremental synchronization.
    * POST /v2/{project_id}/migration-task/{task_id}/sync-stop
    */
   stopMigrationTaskSync(input) {
     return this.call("StopMigrationTaskSync", input);
   }
   /**
-   * List migration task.
+   * List migrations.
    * GET /v2/{project_id}/migration-tasks
    */
   listMigrationTask(input) {
     return this.call("ListMigrationTask", input);
   }
   /**
-   * Batch restart online migration tasks.
+   * Restart or resume several online migrations.
    * POST /v2/{project_id}/migration-tasks/batch-restart
    */
   batchRestartOnlineMigrationTasks(input) {
     return this.call("BatchRestartOnlineMigrationTasks", input);
   }
   /**
-   * Delete migration task.
+   * Delete migrations.
    * DELETE /v2/{project_id}/migration-tasks/delete
    */
   deleteMigrationTask(input) {
     return this.call("DeleteMigrationTask", input);
   }
   /**
-   * Create online migration task.
+   * Create an online migration (creates its migrator instance).
    * POST /v2/{project_id}/migration/instance
    */
   createOnlineMigrationTask(input) {
     return this.call("CreateOnlineMigrationTask", input);
   }
   /**
-   * Set online migration task.
+   * Configure and start an online migration.
    * POST /v2/{project_id}/migration/{task_id}/task
    */
   setOnlineMigrationTask(input) {
     return this.call("SetOnlineMigrationTask", input);
   }
   /**
-   * Create resize order.
+   * Create an order to resize a yearly/monthly instance.
    * POST /v2/{project_id}/orders/instances/{instance_id}/resize
    */
   createResizeOrder(input) {
     return this.call("CreateResizeOrder", input);
   }
   /**
-   * Show quota of tenant.
+   * Get the tenant's quotas and usage.
    * GET /v2/{project_id}/quota
    */
   showQuotaOfTenant(input) {
     return this.call("ShowQuotaOfTenant", input);
   }
   /**
-   * List center task.
+   * List the tenant's tasks in the task center.
    * GET /v2/{project_id}/tasks
    */
   listCenterTask(input) {
     return this.call("ListCenterTask", input);
   }
   /**
-   * Delete center task.
+   * Delete a task from the task center.
    * DELETE /v2/{project_id}/tasks/{task_id}
    */
   deleteCenterTask(input) {
     return this.call("DeleteCenterTask", input);
   }
   /**
-   * Update client ip transparent transmission.
+   * Turn client IP pass-through on or off.
    * PUT /v2/{project_id}/{instance_id}/client-ip-transparent-transmission
    */
   updateClientIpTransparentTransmission(input) {

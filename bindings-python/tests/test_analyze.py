@@ -33,7 +33,8 @@ def test_report_has_the_dcs_fields(dump):
         assert f in d, f
     assert r.total_num == 500 == d["total_num"]
     assert len(r.largest_keys) == 10
-    assert r.type_bytes and all(isinstance(v, int) for v in r.type_bytes.values())
+    assert r.type_bytes["string"] == r.total_bytes and r.type_num["string"] == 500
+    assert all(isinstance(v, int) for v in r.type_bytes.values())
     assert r["total_bytes"] == r.total_bytes > 0
     # The key sizes grow with i % 50: the largest keys are the ones with 69-byte values.
     assert all(isinstance(k, dict) for k in r.largest_keys)

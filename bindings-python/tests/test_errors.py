@@ -123,12 +123,12 @@ def test_credentials_error_from_half_set_credentials(monkeypatch):
         dcskit.Client(endpoint="http://127.0.0.1:1")
 
 
-def test_credentials_error_from_missing_credentials(monkeypatch, recorder):
-    for v in ("CLOUD_SDK_AK", "CLOUD_SDK_SK", "CLOUD_SDK_AUTH_TOKEN", "CLOUD_SDK_SECURITY_TOKEN"):
-        monkeypatch.delenv(v, raising=False)
-    c = dcskit.Client(endpoint=recorder.url, project_id=PROJECT_ID)
+def test_credentials_error_from_an_empty_secret_key(recorder):
+    # Unusable credentials are refused before anything is sent.
+    c = dcskit.Client(endpoint=recorder.url, ak=AK, sk="", project_id=PROJECT_ID)
     with pytest.raises(dcskit.CredentialsError):
         c.show_instance(instance_id="i-1")
+    assert recorder.requests == []
 
 
 def test_analysis_error_with_offset_from_a_truncated_dump(rdb_fixtures, tmp_path):
@@ -140,10 +140,18 @@ def test_analysis_error_with_offset_from_a_truncated_dump(rdb_fixtures, tmp_path
     assert isinstance(ei.value.offset, int) and 0 < ei.value.offset <= 5000
 
 
-def test_io_error_from_a_missing_file(tmp_path):
+@pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="needs Linux /proc")
+def test_io_error_from_a_file_whose_read_fails():
+    # Reading /proc/self/mem at offset 0 fails in the kernel (EIO): a real local I/O error.
     with pytest.raises(dcskit.IoError) as ei:
-        dcskit.analyze(tmp_path / "no-such.rdb")
+        dcskit.analyze("/proc/self/mem")
     assert isinstance(ei.value, OSError)
+
+
+def test_a_missing_file_is_invalid_input_naming_it(tmp_path):
+    with pytest.raises(dcskit.InvalidInputError) as ei:
+        dcskit.analyze(tmp_path / "no-such.rdb")
+    assert "no-such.rdb" in str(ei.value)
 
 
 def test_cancelled_error_when_progress_says_stop(slow_rdb_url):

@@ -9,8 +9,8 @@ use dcskit::mock::MockOptions;
 use mock_support::*;
 use serde_json::json;
 
-fn create_body() -> serde_json::Value {
-    json!({"name": "auth-test", "engine": "Redis", "capacity": 1, "engine_version": "6.0"})
+fn body() -> serde_json::Value {
+    create_body("auth-test", json!({}))
 }
 
 #[tokio::test]
@@ -20,12 +20,12 @@ async fn signed_requests_pass_and_altered_ones_are_refused() {
     let path = p("/instances");
 
     // Correctly signed: accepted, with a request id.
-    let a = send(&base, Call::new("POST", &path).body(create_body())).await.unwrap();
+    let a = send(&base, Call::new("POST", &path).body(body())).await.unwrap();
     assert_eq!(a.status, 200, "{}", a.body);
     assert!(a.request_id.as_deref().is_some_and(|r| r.len() >= 16));
 
     // Wrong secret key.
-    let mut c = Call::new("POST", &path).body(create_body());
+    let mut c = Call::new("POST", &path).body(body());
     c.sk = "not-the-secret";
     let a = send(&base, c).await.unwrap();
     assert_eq!(a.status, 401);
@@ -34,13 +34,13 @@ async fn signed_requests_pass_and_altered_ones_are_refused() {
     assert!(a.request_id.is_some(), "401s carry a request id too");
 
     // Body changed after signing.
-    let mut c = Call::new("POST", &path).body(create_body());
-    c.tamper = Some(serde_json::to_vec(&json!({"name": "auth-evil", "engine": "Redis", "capacity": 1})).unwrap());
+    let mut c = Call::new("POST", &path).body(body());
+    c.tamper = Some(serde_json::to_vec(&create_body("auth-evil", json!({}))).unwrap());
     let a = send(&base, c).await.unwrap();
     assert_eq!(a.status, 401, "{}", a.body);
 
     // A date 20 minutes old.
-    let mut c = Call::new("POST", &path).body(create_body());
+    let mut c = Call::new("POST", &path).body(body());
     c.date = Some(SdkDate::from_system_time(SystemTime::now() - Duration::from_secs(20 * 60)));
     let a = send(&base, c).await.unwrap();
     assert_eq!(a.status, 401);
@@ -72,7 +72,7 @@ async fn token_auth_and_unknown_paths() {
     assert_eq!(a.status().as_u16(), 200);
     let a = http().get(&url).header("X-Auth-Token", "tok-999").send().await.unwrap();
     assert_eq!(a.status().as_u16(), 401);
-    let body: serde_json::Value = a.json().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&a.bytes().await.unwrap()).unwrap();
     assert_eq!(body["error_code"], "APIGW.0301");
 
     // Unknown operation: the gateway's 404.

@@ -19,6 +19,13 @@ def _human(n: Any) -> str:
     return str(n)
 
 
+def _per_type(rows: Any, field: str) -> Dict[str, int]:
+    """DCS lists ``[{"type": "string", "bytes": 1}, ...]`` (or a mapping) -> ``{type: value}``."""
+    if isinstance(rows, dict):
+        return {str(k): int(v) for k, v in rows.items()}
+    return {str(r["type"]): int(r.get(field, 0)) for r in rows or [] if isinstance(r, dict) and "type" in r}
+
+
 class Report(Mapping[str, Any]):
     """A read-only view of the report JSON (``report["total_bytes"]`` works too).
 
@@ -54,11 +61,13 @@ class Report(Mapping[str, Any]):
 
     @property
     def type_bytes(self) -> Dict[str, int]:
-        return dict(self._data.get("type_bytes") or {})
+        """Bytes per type, ``{"string": 5520, ...}`` (``report["type_bytes"]`` is the DCS list)."""
+        return _per_type(self._data.get("type_bytes"), "bytes")
 
     @property
     def type_num(self) -> Dict[str, int]:
-        return dict(self._data.get("type_num") or {})
+        """Keys per type, ``{"string": 50, ...}`` (``report["type_num"]`` is the DCS list)."""
+        return _per_type(self._data.get("type_num"), "num")
 
     @property
     def largest_keys(self) -> List[Dict[str, Any]]:

@@ -37,6 +37,9 @@ pub struct Args {
     /// Pretty-print the response JSON.
     #[arg(long)]
     pretty: bool,
+    /// Print a valid sample input for OPERATION (every parameter and body field filled).
+    #[arg(long)]
+    sample: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -66,6 +69,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn call(args: &Args, operation: &str) -> Result<Value, Error> {
+    if args.sample {
+        return api::sample_input(operation, true);
+    }
     let input = read_input(args.input.as_deref())?;
     let config = Config {
         endpoint: args.endpoint.clone(),

@@ -56,10 +56,14 @@ pub struct OperationInfo {
 pub struct WaiterInfo {
     pub name: &'static str,
     pub operation: &'static str,
-    /// Dotted path into the response (`status`, `task.status`).
+    /// Dotted path into the response (`status`, `tasks[id=$task_id].status`).
     pub status_path: &'static str,
     pub success: &'static [&'static str],
     pub failure: &'static [&'static str],
+    /// Waiter-only input keys (not sent), used by selectors in `status_path`.
+    pub extra_inputs: &'static [&'static str],
+    /// Operations this waiter typically follows.
+    pub after: &'static [&'static str],
     pub description: &'static str,
 }
 
@@ -220,11 +224,21 @@ fn warn_if_deprecated(op: &'static OperationInfo) {
     }
     let mut warned = DEPRECATION_WARNED.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
     if warned.insert(op.name) {
-        match op.replacement {
-            Some(r) => tracing::warn!(operation = op.name, replacement = r, "{} is an out-of-date {} API; use {r} instead", op.name, op.version),
-            None => tracing::warn!(operation = op.name, "{} is an out-of-date {} API", op.name, op.version),
+        if let Some(notice) = deprecation_notice(op) {
+            tracing::warn!(operation = op.name, replacement = op.replacement, "{notice}");
         }
     }
+}
+
+/// The warning a deprecated operation logs (once per process), naming its replacement.
+pub fn deprecation_notice(op: &OperationInfo) -> Option<String> {
+    if !op.deprecated {
+        return None;
+    }
+    Some(match op.replacement {
+        Some(r) => format!("{} is an out-of-date {} API; use {r} instead", op.name, op.version),
+        None => format!("{} is an out-of-date {} API with no direct replacement", op.name, op.version),
+    })
 }
 
 /// Whether this process already logged the deprecation warning of `operation`.

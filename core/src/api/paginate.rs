@@ -219,7 +219,11 @@ impl State {
         self.pages += 1;
         let n = page.get(&self.pg.items).and_then(Value::as_array).map_or(0, Vec::len) as u64;
         self.fetched += n;
-        let total = self.pg.total.as_ref().and_then(|t| page.get(t)).and_then(Value::as_u64);
+        // Some totals are documented as strings ("task_count": "2").
+        let total = self.pg.total.as_ref().and_then(|t| page.get(t)).and_then(|v| match v {
+            Value::String(s) => s.trim().parse::<u64>().ok(),
+            other => other.as_u64(),
+        });
         let short = self.limit.is_some_and(|l| (n as i64) < l);
         self.done = n == 0 || short || total.is_some_and(|t| self.fetched >= t) || self.pages >= MAX_PAGES;
         match self.pg.style.as_str() {

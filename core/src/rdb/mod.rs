@@ -154,6 +154,17 @@ impl Report {
     }
 }
 
+/// Combines reports of separately analysed inputs (shards) into one, as if analysed together.
+pub fn merge_reports(parts: &[Report]) -> Option<Report> {
+    let mut accs = parts.iter().filter_map(|r| r.accumulator());
+    let mut merged = accs.next()?.clone();
+    for a in accs {
+        merged.merge(a);
+    }
+    let file_reports = if parts.len() > 1 { parts.iter().map(|r| r.to_json()).collect() } else { Vec::new() };
+    Some(Report::from_acc(merged, file_reports))
+}
+
 /// Analyzes one input: a path, `-` (stdin), a .gz, a tar of RDB files, or an http(s) URL.
 pub async fn analyze(input: &str, options: AnalyzeOptions) -> Result<Report> {
     if input.is_empty() {

@@ -123,11 +123,7 @@ where
 }
 
 pub async fn create_running_instance(base: &str, name: &str) -> String {
-    let v = ok(base, "POST", &p("/instances"), Some(serde_json::json!({
-        "name": name, "engine": "Redis", "engine_version": "6.0", "capacity": 1,
-        "spec_code": "redis.single.xu1.large.1", "az_codes": ["az1"], "vpc_id": "vpc", "subnet_id": "subnet",
-        "password": "Passw0rd!"
-    })))
+    let v = ok(base, "POST", &p("/instances"), Some(create_body(name, serde_json::json!({"password": "Passw0rd!"}))))
     .await;
     let id = v["instances"][0]["instance_id"].as_str().expect("instance id").to_string();
     let path = p(&format!("/instances/{id}"));
@@ -136,4 +132,16 @@ pub async fn create_running_instance(base: &str, name: &str) -> String {
         "instance never became RUNNING"
     );
     id
+}
+
+/// A complete `CreateInstance` body (every field the spec requires) with `overrides` applied.
+pub fn create_body(name: &str, overrides: serde_json::Value) -> serde_json::Value {
+    let mut b = serde_json::json!({
+        "name": name, "engine": "Redis", "engine_version": "6.0", "capacity": 1,
+        "spec_code": "redis.single.xu1.large.1", "az_codes": ["az1"], "vpc_id": "vpc-1", "subnet_id": "subnet-1",
+    });
+    for (k, v) in overrides.as_object().cloned().unwrap_or_default() {
+        b[k] = v;
+    }
+    b
 }

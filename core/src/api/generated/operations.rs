@@ -1817,6 +1817,8 @@ pub(crate) static WAITERS: &[WaiterInfo] = &[
         status_path: "status",
         success: &["RUNNING"],
         failure: &["ERROR", "CREATEFAILED", "FROZEN"],
+        extra_inputs: &[],
+        after: &["CreateInstance", "ResizeInstance", "RestartOrFlushInstances", "CreateResizeOrder"],
         description: "Poll the instance until it runs (after create, resize or restart).",
     },
     WaiterInfo {
@@ -1825,6 +1827,8 @@ pub(crate) static WAITERS: &[WaiterInfo] = &[
         status_path: "status",
         success: &["SUCCESS"],
         failure: &["FAIL"],
+        extra_inputs: &[],
+        after: &[],
         description: "Poll an asynchronous job (job_id) until it ends.",
     },
     WaiterInfo {
@@ -1833,6 +1837,8 @@ pub(crate) static WAITERS: &[WaiterInfo] = &[
         status_path: "tasks[id=$task_id].status",
         success: &["SUCCESS"],
         failure: &["FAILED"],
+        extra_inputs: &["task_id"],
+        after: &[],
         description: "Poll an instance's background task list until the given task ends.",
     },
     WaiterInfo {
@@ -1841,6 +1847,8 @@ pub(crate) static WAITERS: &[WaiterInfo] = &[
         status_path: "tasks[id=$task_id].status",
         success: &["SUCCESS"],
         failure: &["FAILED"],
+        extra_inputs: &["task_id"],
+        after: &[],
         description: "Poll the tenant's task center until the given task ends.",
     },
     WaiterInfo {
@@ -1849,6 +1857,8 @@ pub(crate) static WAITERS: &[WaiterInfo] = &[
         status_path: "status",
         success: &["SUCCESS"],
         failure: &["FAILED", "MIGRATION_FAILED", "TERMINATED", "RELEASED"],
+        extra_inputs: &[],
+        after: &[],
         description: "Poll a data migration task until a full migration ends.",
     },
     WaiterInfo {
@@ -1857,6 +1867,8 @@ pub(crate) static WAITERS: &[WaiterInfo] = &[
         status_path: "status",
         success: &["success"],
         failure: &["failed"],
+        extra_inputs: &[],
+        after: &[],
         description: "Poll a big key analysis until it ends.",
     },
     WaiterInfo {
@@ -1865,6 +1877,8 @@ pub(crate) static WAITERS: &[WaiterInfo] = &[
         status_path: "status",
         success: &["success"],
         failure: &["failed"],
+        extra_inputs: &[],
+        after: &[],
         description: "Poll a hot key analysis until it ends.",
     },
     WaiterInfo {
@@ -1873,6 +1887,8 @@ pub(crate) static WAITERS: &[WaiterInfo] = &[
         status_path: "records[id=$task_id].status",
         success: &["success"],
         failure: &["failed"],
+        extra_inputs: &["task_id"],
+        after: &[],
         description: "Poll the offline key analysis list until the given task ends (the task's own page carries no status).",
     },
     WaiterInfo {
@@ -1881,6 +1897,8 @@ pub(crate) static WAITERS: &[WaiterInfo] = &[
         status_path: "diagnosis_report_list[report_id=$report_id].status",
         success: &["finished"],
         failure: &[],
+        extra_inputs: &["report_id"],
+        after: &[],
         description: "Poll the diagnosis list until the given report is finished.",
     },
     WaiterInfo {
@@ -1889,6 +1907,8 @@ pub(crate) static WAITERS: &[WaiterInfo] = &[
         status_path: "status",
         success: &["SUCCESS"],
         failure: &["FAIL", "FAILED"],
+        extra_inputs: &[],
+        after: &[],
         description: "Poll the instance-list export job until it ends.",
     },
 ];
