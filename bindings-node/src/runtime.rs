@@ -27,9 +27,9 @@ struct Entered<'a>(#[allow(dead_code)] EnterGuard<'a>);
 impl AsyncRuntimeGuard for Entered<'_> {}
 
 // SAFETY: the core runtime is leaked and lives until the process exits, so its threads may run
-// after a Node environment shuts down; Node never unloads an addon image while the process it
-// was loaded into keeps running threads of it in the main environment. `shutdown` therefore
-// has nothing to stop: other environments (workers) keep using the same runtime.
+// after a Node environment shuts down. That is sound because the addon image is never unloaded:
+// napi-build links it with `-z nodelete`. `shutdown` has nothing to stop: other environments
+// (worker threads) keep using the same runtime.
 unsafe impl AsyncRuntime for CoreRuntime {
     fn spawn(&self, task: AsyncRuntimeTask) -> Result<(), AsyncRuntimeRejection<AsyncRuntimeTask>> {
         // Detached: the task settles its promise itself (or rejects when dropped).

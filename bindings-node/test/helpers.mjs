@@ -110,3 +110,39 @@ export function instanceBody(name) {
     password: 'Secret-Passw0rd',
   };
 }
+
+/**
+ * An RDB written by Debian's redis-server: `keys` string keys (DEBUG POPULATE) plus 2000
+ * small hashes. Cached in the temp dir by size; null (test skipped) without redis-server
+ * outside CI.
+ */
+export async function redisRdb(t, keys) {
+  const file = path.join(os.tmpdir(), `dcskit-node-redis-${keys}.rdb`);
+  if (fs.existsSync(file)) return file;
+  if (!have('redis-server') || !have('redis-cli')) {
+    if (IN_CI) throw new Error('redis-server is missing and CI=true');
+    t.skip('no redis-server');
+    return null;
+  }
+  const dir = tmpDir('dcskit-node-redis-');
+  const sock = path.join(dir, 'redis.sock');
+  const server = spawn('redis-server', ['--port', '0', '--unixsocket', sock, '--dir', dir, '--dbfilename', 'dump.rdb',
+    '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], { stdio: 'ignore' });
+  try {
+    const cli = (...args) => spawnSync('redis-cli', ['-s', sock, ...args], { encoding: 'utf8' });
+    for (let i = 0; i < 100 && cli('PING').stdout.trim() !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 50));
+    const steps = [
+      ['DEBUG', 'POPULATE', String(keys), 'node:key', '64'],
+      ['EVAL', "for i=1,2000 do redis.call('HSET','node:hash:'..i,'f1','v1','f2','v2') end return 1", '0'],
+      ['SAVE'],
+    ];
+    for (const step of steps) {
+      const r = cli(...step);
+      if (r.status !== 0 || /ERR/.test(r.stdout)) throw new Error(`redis-cli ${step[0]}: ${r.stdout}${r.stderr}`);
+    }
+    fs.renameSync(path.join(dir, 'dump.rdb'), file);
+  } finally {
+    server.kill('SIGKILL');
+  }
+  return file;
+}

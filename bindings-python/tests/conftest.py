@@ -87,7 +87,7 @@ def _start_emulator(args: List[str]) -> Emulator:
 @pytest.fixture(scope="session")
 def emulator():
     """The dcskit emulator, open (no authentication), fast state transitions."""
-    emu = _start_emulator(["--project-id", PROJECT_ID, "--running-delay-ms", "300", "--task-delay-ms", "200"])
+    emu = _start_emulator(["--project-id", PROJECT_ID, "--running-delay", "300", "--task-delay", "200"])
     yield emu
     emu.stop()
 

@@ -54,9 +54,29 @@ pub struct Args {
     /// Skip the CRC-64 check.
     #[arg(long)]
     no_checksum: bool,
+    /// Server whose `MEMORY USAGE` the memory estimate models: redis-7 (7.0), redis-7.2,
+    /// redis-8 or valkey-8.
+    #[arg(long, default_value = "redis-7", value_parser = |s: &str| s.parse::<rdb::memory_model::Target>().map_err(|e| e.to_string()))]
+    memory_target: rdb::memory_model::Target,
     /// Write the output here instead of stdout.
     #[arg(long, short)]
     out: Option<std::path::PathBuf>,
+    /// Analyze a cloud backup of this instance instead of INPUTs: its download links
+    /// (ListBackupFileLinks) streamed through the analyzer, every shard, merged.
+    #[arg(long, value_name = "ID", conflicts_with = "inputs")]
+    instance: Option<String>,
+    /// The backup to analyze (default: the instance's latest successful backup).
+    #[arg(long, value_name = "ID", requires = "instance")]
+    backup: Option<String>,
+    /// Endpoint URL for --instance (wins over --region).
+    #[arg(long, value_name = "URL", env = "DCSKIT_ENDPOINT", requires = "instance")]
+    endpoint: Option<String>,
+    /// Region for --instance.
+    #[arg(long, value_name = "R", env = "DCSKIT_REGION", requires = "instance")]
+    region: Option<String>,
+    /// Project id for --instance (default: CLOUD_SDK_PROJECT_ID).
+    #[arg(long, value_name = "P", requires = "instance")]
+    project_id: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -83,6 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         size_metric: metric,
         strict: args.strict,
         verify_checksum: !args.no_checksum,
+        memory_target: args.memory_target,
         detail: csv.is_some(),
         ..AnalyzeOptions::default()
     };
@@ -107,7 +128,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let inputs = args.inputs.clone();
     let mut reports: Vec<Report> = Vec::new();
     let mut failure: Option<dcskit::Error> = None;
-    if inputs.is_empty() {
+    if let Some(instance) = args.instance.clone() {
+        let config = dcskit::Config { endpoint: args.endpoint.clone(), region: args.region.clone(), project_id: args.project_id.clone(), ..Default::default() };
+        let (o, backup) = (options.clone(), args.backup.clone());
+        match dcskit::runtime::block_on(async move { dcskit::cloud::analyze_instance_with(config, &instance, backup.as_deref(), o).await }) {
+            Ok(Ok(a)) => reports.extend(a.shards.into_iter().map(|s| s.report)),
+            Ok(Err(e)) | Err(e) => failure = Some(e),
+        }
+    } else if inputs.is_empty() {
         match rdb::analyze_bytes("sample.rdb (bundled)", SAMPLE, &options) {
             Ok(r) => reports.push(r),
             Err(e) => failure = Some(e),

@@ -89,14 +89,22 @@ pub async fn analyze_instance(
     Ok(InstanceAnalysis { instance_id: instance_id.to_string(), backup_id, shards, merged })
 }
 
-/// Combines the shards' accumulated statistics into one report.
+/// Combines the shards' statistics into one report (the analyzer's own merge).
 fn merge(shards: &[ShardReport]) -> Option<Value> {
-    let mut accs = shards.iter().map(|s| s.report.accumulator());
-    let mut total = accs.next()??.clone();
-    for acc in accs {
-        total.merge(acc?);
-    }
-    Some(total.to_json())
+    let reports: Vec<Report> = shards.iter().map(|s| s.report.clone()).collect();
+    rdb::merge_reports(&reports).map(|r| r.to_json())
+}
+
+/// [`analyze_instance`] with a client built from `config` (credentials and project id from
+/// the environment when unset), for callers without a client at hand (the CLI).
+pub async fn analyze_instance_with(
+    config: crate::Config,
+    instance_id: &str,
+    backup_id: Option<&str>,
+    options: AnalyzeOptions,
+) -> Result<InstanceAnalysis> {
+    let client = Client::new(config)?;
+    analyze_instance(&client, instance_id, backup_id, options).await
 }
 
 /// The id of the newest backup whose status is `succeed`.

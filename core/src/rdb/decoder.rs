@@ -11,6 +11,7 @@ use super::blob::{self, Entry};
 use super::escape::escape_text;
 use super::lzf;
 use super::memory::MemoryModel;
+use super::memory_model;
 use super::reader::{derr, DResult, DecodeError, Source};
 use super::types::{Encoding, KeyType, ValueShape};
 
@@ -351,7 +352,7 @@ impl<'m, R: Read> Decoder<'m, R> {
                     let value = self.key_value(t, op_offset)?;
                     let serialized = self.src.offset() - start;
                     let memory = self.model.key(self.key.len() as u64)
-                        + self.model.value(value.kind, value.encoding, &ValueShape { serialized, ..value.shape });
+                        + self.model.value(value.kind, value.encoding, &ValueShape { serialized, key_len: self.key.len() as u64, has_expire: expire.is_some(), ..value.shape });
                     let rec = KeyRecord {
                         db,
                         key: &self.key,
@@ -505,6 +506,29 @@ impl<'m, R: Read> Decoder<'m, R> {
                 }
                 e => derr(at, format!("unknown string encoding {e} (expected 0-3: int8, int16, int32, LZF), reading {what}")),
             },
+        }
+    }
+
+    /// Skips a collection element or string value; returns its length, whether the RDB
+    /// stored it int-encoded, and its value when the server would hold it as an integer
+    /// (what the memory model needs to rebuild listpacks and intsets).
+    #[inline]
+    fn skip_elem(&mut self, what: &str) -> DResult<(u64, bool, Option<i64>)> {
+        match self.str_hdr(what)? {
+            Str::Raw(n) => {
+                let int = if n <= 20 {
+                    self.src.peek_slice(n as usize)?.and_then(memory_model::listpack::canonical_int)
+                } else {
+                    None
+                };
+                self.src.skip(n, what)?;
+                Ok((n, false, int))
+            }
+            Str::Int(v) => Ok((blob::int_text_len(v), true, Some(v))),
+            Str::Lzf { clen, ulen } => {
+                self.src.skip(clen, what)?;
+                Ok((ulen, false, None))
+            }
         }
     }
 
@@ -776,7 +800,7 @@ impl<'m, R: Read> Decoder<'m, R> {
         let m = self.model;
         match t {
             0 => {
-                let (len, int) = self.skip_str("string value")?;
+                let (len, int, canonical) = self.skip_elem("string value")?;
                 let enc = if int {
                     Encoding::Int
                 } else if len <= 44 {
@@ -787,6 +811,7 @@ impl<'m, R: Read> Decoder<'m, R> {
                 let mut v = Value::new(KeyType::String, enc);
                 v.shape.len = len;
                 v.shape.int_value = int;
+                v.shape.elems.add_string_value(len, canonical);
                 v.elements = len;
                 v.largest = len;
                 Ok(v)
@@ -795,7 +820,8 @@ impl<'m, R: Read> Decoder<'m, R> {
                 let mut v = Value::new(KeyType::List, Encoding::LinkedList);
                 let n = self.len("list length")?;
                 for _ in 0..n {
-                    let (len, _) = self.skip_str("list element")?;
+                    let (len, _, int) = self.skip_elem("list element")?;
+                    v.shape.elems.add(len, int);
                     v.largest = v.largest.max(len);
                     // Listpack entry: header + data + backlen, about len + 2.
                     v.shape.blob_bytes += len + 2;
@@ -809,7 +835,8 @@ impl<'m, R: Read> Decoder<'m, R> {
                 let mut v = Value::new(KeyType::Set, Encoding::Hashtable);
                 let n = self.len("set size")?;
                 for _ in 0..n {
-                    let (len, _) = self.skip_str("set member")?;
+                    let (len, _, int) = self.skip_elem("set member")?;
+                    v.shape.elems.add(len, int);
                     v.largest = v.largest.max(len);
                     v.shape.elem_alloc += m.element(len);
                 }
@@ -821,14 +848,18 @@ impl<'m, R: Read> Decoder<'m, R> {
                 let mut v = Value::new(KeyType::Zset, Encoding::Skiplist);
                 let n = self.len("zset size")?;
                 for _ in 0..n {
-                    let (len, _) = self.skip_str("zset member")?;
+                    let (len, _, int) = self.skip_elem("zset member")?;
+                    v.shape.elems.add(len, int);
                     v.largest = v.largest.max(len);
                     v.shape.elem_alloc += m.element(len);
                     if t == 5 {
-                        self.src.skip(8, "zset binary score")?;
+                        v.shape.elems.add_score(f64::from_le_bytes(self.src.array("zset binary score")?));
                     } else {
                         let l = self.src.u8("zset text score length")?;
                         if l < 253 {
+                            if let Some(text) = self.src.peek_slice(l as usize)? {
+                                v.shape.elems.add_score_text(text);
+                            }
                             self.src.skip(l as u64, "zset text score")?;
                         }
                     }
@@ -841,8 +872,9 @@ impl<'m, R: Read> Decoder<'m, R> {
                 let mut v = Value::new(KeyType::Hash, Encoding::Hashtable);
                 let n = self.len("hash size")?;
                 for _ in 0..n {
-                    let (f, _) = self.skip_str("hash field")?;
-                    let (val, _) = self.skip_str("hash value")?;
+                    let (f, _, fi) = self.skip_elem("hash field")?;
+                    let (val, _, vi) = self.skip_elem("hash value")?;
+                    v.shape.elems.add_pair(f, fi, val, vi);
                     v.largest = v.largest.max(f).max(val);
                     v.shape.elem_alloc += m.element(f) + m.element(val);
                 }
@@ -904,8 +936,9 @@ impl<'m, R: Read> Decoder<'m, R> {
                 let mut v = Value::new(KeyType::Hash, Encoding::HashtableEx);
                 let n = self.len("hash size")?;
                 for _ in 0..n {
-                    let (f, _) = self.skip_str("hash field")?;
-                    let (val, _) = self.skip_str("hash value")?;
+                    let (f, _, fi) = self.skip_elem("hash field")?;
+                    let (val, _, vi) = self.skip_elem("hash value")?;
+                    v.shape.elems.add_pair(f, fi, val, vi);
                     let ttl = i64::from_le_bytes(self.src.array("hash field expiry")?);
                     if ttl >= 0 {
                         v.field_ttls += 1;
@@ -930,8 +963,9 @@ impl<'m, R: Read> Decoder<'m, R> {
                     if self.len("hash field TTL")? != 0 {
                         v.field_ttls += 1;
                     }
-                    let (f, _) = self.skip_str("hash field")?;
-                    let (val, _) = self.skip_str("hash value")?;
+                    let (f, _, fi) = self.skip_elem("hash field")?;
+                    let (val, _, vi) = self.skip_elem("hash value")?;
+                    v.shape.elems.add_pair(f, fi, val, vi);
                     v.largest = v.largest.max(f).max(val);
                     v.shape.elem_alloc += m.element(f) + m.element(val) + 8;
                 }
@@ -1008,7 +1042,13 @@ impl<'m, R: Read> Decoder<'m, R> {
         let nodes = self.len("stream listpack count")?;
         for _ in 0..nodes {
             let at = self.src.offset();
-            let (klen, _) = self.skip_str("stream node key")?;
+            if let Str::Raw(16) = self.str_hdr("stream node key")? {
+                let id: [u8; 16] = self.src.array("stream node key")?;
+                v.shape.elems.stream_node(&id);
+            } else {
+                return derr(at, "stream node key is not a 16-byte stream ID");
+            }
+            let klen = 16;
             if klen != 16 {
                 return derr(at, format!("stream node key is {klen} bytes, expected 16 (a stream ID)"));
             }
@@ -1036,18 +1076,25 @@ impl<'m, R: Read> Decoder<'m, R> {
                 self.len("group entries read")?;
             }
             let pel = self.len("group pending entries count")?;
+            v.shape.elems.pel_begin();
             for _ in 0..pel {
-                self.src.skip(16 + 8, "pending entry id and delivery time")?;
+                v.shape.elems.pel_id(&self.src.array("pending entry id")?);
+                self.src.skip(8, "pending entry delivery time")?;
                 self.len("pending entry delivery count")?;
             }
             v.shape.pending += pel;
+            v.shape.elems.pel_end_group();
             let consumers = self.len("consumer count")?;
             for _ in 0..consumers {
                 let (name, _) = self.skip_str("consumer name")?;
                 v.shape.elem_alloc += m.element(name);
                 self.src.skip(if t >= 21 { 16 } else { 8 }, "consumer seen/active time")?;
                 let cpel = self.len("consumer pending count")?;
-                self.src.skip(cpel.saturating_mul(16), "consumer pending ids")?;
+                v.shape.elems.pel_begin();
+                for _ in 0..cpel {
+                    v.shape.elems.pel_id(&self.src.array("consumer pending id")?);
+                }
+                v.shape.elems.pel_end_consumer(name);
             }
             v.shape.consumers += consumers;
             if t >= 27 {

@@ -19,6 +19,7 @@ pub mod escape;
 pub mod input;
 pub mod lzf;
 pub mod memory;
+pub mod memory_model;
 pub mod reader;
 pub mod report;
 pub mod stats;
@@ -69,8 +70,10 @@ pub struct AnalyzeOptions {
     pub now_ms: Option<i64>,
     /// What `bytes` means: estimated memory (default) or serialized size.
     pub size_metric: SizeMetric,
-    /// Per-key memory estimator (default: [`Redis7`]).
+    /// Per-key memory estimator; when None, the model of `memory_target`.
     pub memory_model: Option<Arc<dyn MemoryModel>>,
+    /// The server whose `MEMORY USAGE` the estimate models (default: Redis 7.0).
+    pub memory_target: memory_model::Target,
     /// Compare CRC-64 trailers (default true).
     pub verify_checksum: bool,
     /// Treat trailing bytes after the RDB end as an error (default: a warning).
@@ -94,6 +97,7 @@ impl Default for AnalyzeOptions {
             now_ms: None,
             size_metric: SizeMetric::Memory,
             memory_model: None,
+            memory_target: memory_model::Target::default(),
             verify_checksum: true,
             strict: false,
             detail: false,
@@ -197,7 +201,7 @@ struct Run<'o> {
 }
 
 fn analyze_opened(opened: Opened, options: &AnalyzeOptions) -> Result<Report> {
-    let model: Arc<dyn MemoryModel> = options.memory_model.clone().unwrap_or_else(|| Arc::new(Redis7));
+    let model: Arc<dyn MemoryModel> = options.memory_model.clone().unwrap_or_else(|| options.memory_target.model());
     let settings = options.settings(model.as_ref());
     let counter = Arc::new(AtomicU64::new(0));
     let mut run = Run { options, model, settings, counter: counter.clone(), total: opened.total, keys_done: 0, file_reports: Vec::new() };

@@ -38,9 +38,11 @@ pub struct Source<R> {
 
 impl<R: Read> Source<R> {
     pub fn new(inner: R, total: Option<u64>) -> Self {
+        // Small inputs get a small buffer (it never needs to exceed the input).
+        let size = total.map_or(BUF_SIZE, |t| (t as usize).saturating_add(64).clamp(4096, BUF_SIZE));
         Source {
             inner,
-            buf: vec![0; BUF_SIZE],
+            buf: vec![0; size],
             pos: 0,
             end: 0,
             base: 0,
@@ -72,14 +74,16 @@ impl<R: Read> Source<R> {
         self.crc_pos = 0;
     }
 
-    /// Makes `n` (≤ buffer size) bytes available; false when the input ends first.
+    /// Makes `n` (small) bytes available; false when the input ends first.
     fn fill(&mut self, n: usize) -> DResult<bool> {
-        debug_assert!(n <= BUF_SIZE);
         if self.end - self.pos >= n {
             return Ok(true);
         }
-        if self.pos + n > BUF_SIZE {
+        if self.pos + n > self.buf.len() {
             self.compact();
+            if n > self.buf.len() {
+                self.buf.resize(n.max(self.buf.len() * 2).min(BUF_SIZE.max(n)), 0);
+            }
         }
         while self.end - self.pos < n && !self.eof {
             match self.inner.read(&mut self.buf[self.end..]) {

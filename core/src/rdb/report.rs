@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::decoder::{FileInfo, KeyRecord, Visitor};
 use super::escape::{escape_text, put_bytes};
 use super::stats::{prefixes, LogHist, PrefixTable, TopKey, TopKeys};
-use super::types::KeyType;
+use super::types::{Encoding, KeyType};
 
 /// Which size `bytes` means in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -92,7 +92,8 @@ pub struct Accumulator {
     total_serialized: u64,
     types: [TypeAcc; 8],
     dbs: BTreeMap<u64, DbAcc>,
-    encodings: BTreeMap<(KeyType, &'static str), (u64, u64)>,
+    /// (keys, bytes) per type and encoding.
+    encodings: [[(u64, u64); Encoding::COUNT]; 8],
     with_ttl: u64,
     expired: u64,
     ttl_hist: [u64; TTL_BUCKETS.len()],
@@ -135,7 +136,7 @@ impl Accumulator {
             total_serialized: 0,
             types: Default::default(),
             dbs: BTreeMap::new(),
-            encodings: BTreeMap::new(),
+            encodings: [[(0, 0); Encoding::COUNT]; 8],
             with_ttl: 0,
             expired: 0,
             ttl_hist: [0; TTL_BUCKETS.len()],
@@ -192,10 +193,9 @@ impl Accumulator {
             e.bytes += d.bytes;
             e.expires += d.expires;
         }
-        for (k, (n, b)) in &o.encodings {
-            let e = self.encodings.entry(*k).or_default();
-            e.0 += n;
-            e.1 += b;
+        for (a, b) in self.encodings.iter_mut().flatten().zip(o.encodings.iter().flatten()) {
+            a.0 += b.0;
+            a.1 += b.1;
         }
         self.with_ttl += o.with_ttl;
         self.expired += o.expired;
@@ -292,11 +292,15 @@ impl Accumulator {
             .iter()
             .map(|(db, d)| json!({"db": db, "keys": d.keys, "bytes": d.bytes, "keys_with_ttl": d.expires}))
             .collect();
-        let encodings: Vec<Value> = self
-            .encodings
-            .iter()
-            .map(|((t, e), (n, b))| json!({"type": t.name(), "encoding": e, "num": n, "bytes": b}))
-            .collect();
+        let mut encodings: Vec<Value> = Vec::new();
+        for t in KeyType::ALL {
+            for e in Encoding::ALL {
+                let (n, b) = self.encodings[t.index()][e as usize];
+                if n > 0 {
+                    encodings.push(json!({"type": t.name(), "encoding": e.name(), "num": n, "bytes": b}));
+                }
+            }
+        }
         let ttl_hist: Vec<Value> = TTL_BUCKETS
             .iter()
             .zip(self.ttl_hist)
@@ -407,7 +411,7 @@ impl Visitor for Accumulator {
         let d = self.dbs.entry(r.db).or_default();
         d.keys += 1;
         d.bytes += bytes;
-        let enc = self.encodings.entry((r.kind, r.encoding.name())).or_default();
+        let enc = &mut self.encodings[r.kind.index()][r.encoding as usize];
         enc.0 += 1;
         enc.1 += bytes;
         if let Some(exp) = r.expire_ms {
@@ -456,9 +460,8 @@ impl Visitor for Accumulator {
             });
         }
         if s.prefix_top > 0 && s.prefix_depth > 0 {
-            let (delims, depth, kind) = (s.delimiters, s.prefix_depth, r.kind);
             let table = &mut self.prefixes;
-            prefixes(r.key, &delims, depth, |p| table.add(kind, p, bytes, 1));
+            prefixes(r.key, &s.delimiters, s.prefix_depth, |p| table.add(r.kind, p, bytes, 1));
         }
     }
 

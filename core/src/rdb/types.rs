@@ -77,6 +77,27 @@ pub enum Encoding {
 }
 
 impl Encoding {
+    pub const COUNT: usize = 17;
+    pub const ALL: [Encoding; Self::COUNT] = [
+        Encoding::Int,
+        Encoding::Embstr,
+        Encoding::Raw,
+        Encoding::LinkedList,
+        Encoding::Ziplist,
+        Encoding::Quicklist,
+        Encoding::Quicklist2,
+        Encoding::Intset,
+        Encoding::Listpack,
+        Encoding::Hashtable,
+        Encoding::Skiplist,
+        Encoding::Zipmap,
+        Encoding::ListpackEx,
+        Encoding::HashtableEx,
+        Encoding::Stream,
+        Encoding::Module,
+        Encoding::Array,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Encoding::Int => "int",
@@ -121,4 +142,9 @@ pub struct ValueShape {
     pub pending: u64,
     /// Serialized size of the value (used for modules, whose layout is opaque).
     pub serialized: u64,
+    /// Key name length and whether the key has a TTL (Valkey embeds both in the value).
+    pub key_len: u64,
+    pub has_expire: bool,
+    /// Element-level facts for the memory model (load-time re-encoding, exact listpacks).
+    pub elems: super::memory_model::ElemStats,
 }

@@ -66,12 +66,40 @@ impl SdkDate {
     }
 }
 
-impl fmt::Display for SdkDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// `YYYYMMDDTHHMMSSZ` on the stack (the signer's hot path avoids `fmt`).
+pub struct FormattedDate([u8; 16]);
+
+impl FormattedDate {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("ASCII digits")
+    }
+}
+
+impl SdkDate {
+    pub fn format(self) -> FormattedDate {
         let days = self.unix_seconds.div_euclid(86_400);
         let secs = self.unix_seconds.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        write!(f, "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
+        let mut out = *b"00000000T000000Z";
+        let mut put = |at: usize, width: usize, mut v: i64| {
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + (v.rem_euclid(10)) as u8;
+                v /= 10;
+            }
+        };
+        put(0, 4, y);
+        put(4, 2, m);
+        put(6, 2, d);
+        put(9, 2, secs / 3600);
+        put(11, 2, secs / 60 % 60);
+        put(13, 2, secs % 60);
+        FormattedDate(out)
+    }
+}
+
+impl fmt::Display for SdkDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.format().as_str())
     }
 }
 

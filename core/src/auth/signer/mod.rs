@@ -14,10 +14,12 @@ mod date;
 pub mod encoding;
 mod verify;
 
+use std::borrow::Cow;
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-pub use date::SdkDate;
+pub use date::{FormattedDate, SdkDate};
 pub use verify::{verify, IncomingRequest, Verified, VerifyFailure};
 
 use crate::auth::Credentials;
@@ -234,12 +236,13 @@ pub fn sign(req: &SigningRequest<'_>, credentials: &Credentials, project_id: Opt
             headers.insert(HEADER_CONTENT_SHA256, UNSIGNED_PAYLOAD.to_string());
         }
     }
-    let date = match headers.get_ignore_case(HEADER_DATE) {
-        Some(v) => SdkDate::parse(v, HEADER_DATE)?,
+    // A date the caller put in the headers wins (it is what the server will see).
+    let date_text = match headers.get_ignore_case(HEADER_DATE) {
+        Some(v) => SdkDate::parse(v, HEADER_DATE)?.format(),
         None => {
-            let d = date.unwrap_or_else(SdkDate::now);
-            headers.insert(HEADER_DATE, d.to_string());
-            d
+            let text = date.unwrap_or_else(SdkDate::now).format();
+            headers.insert(HEADER_DATE, text.as_str().to_string());
+            text
         }
     };
     if !headers.0.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
@@ -253,26 +256,18 @@ pub fn sign(req: &SigningRequest<'_>, credentials: &Credentials, project_id: Opt
         }
     }
 
-    let mut signed: Vec<(String, usize)> = Vec::with_capacity(headers.0.len());
-    for (k, _) in &headers.0 {
-        if !k.contains('_') {
-            signed.push((k.to_lowercase(), 0));
-        }
-    }
-    signed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // The value of a lower-cased name is that of the last header with that name in any case.
-    for entry in signed.iter_mut() {
-        entry.1 = headers.0.iter().rposition(|(k, _)| k.to_lowercase() == entry.0).unwrap_or(0);
-    }
+    // Names compare and print lower-cased; only non-ASCII names need a lower-cased copy.
+    let names: Vec<Cow<'_, str>> =
+        headers.0.iter().map(|(k, _)| if k.is_ascii() { Cow::Borrowed(k.as_str()) } else { Cow::Owned(k.to_lowercase()) }).collect();
+    let mut signed: Vec<usize> = (0..headers.0.len()).filter(|&i| !headers.0[i].0.contains('_')).collect();
+    signed.sort_unstable_by(|&a, &b| cmp_lower(&names[a], &names[b]));
     let mut signed_headers = String::with_capacity(signed.len() * 16);
-    for (i, (name, _)) in signed.iter().enumerate() {
-        if i > 0 {
+    for (n, &i) in signed.iter().enumerate() {
+        if n > 0 {
             signed_headers.push(';');
         }
-        signed_headers.push_str(name);
+        push_lower(&mut signed_headers, &names[i]);
     }
-
-    let payload_hash = payload_hash(&headers, req.body);
     let mut canonical_request = String::with_capacity(256 + url.len() + headers.0.len() * 48);
     push_upper(&mut canonical_request, req.method);
     canonical_request.push('\n');
@@ -280,21 +275,40 @@ pub fn sign(req: &SigningRequest<'_>, credentials: &Credentials, project_id: Opt
     canonical_request.push('\n');
     canonical_request.push_str(canonical_query);
     canonical_request.push('\n');
-    for (name, idx) in &signed {
-        canonical_request.push_str(name);
+    for &i in &signed {
+        // The value of a lower-cased name is that of the last header with that name in any case.
+        let last = (0..names.len()).rev().find(|&j| names[j].eq_ignore_ascii_case(&names[i])).unwrap_or(i);
+        push_lower(&mut canonical_request, &names[i]);
         canonical_request.push(':');
-        canonical_request.push_str(&headers.0[*idx].1);
+        canonical_request.push_str(&headers.0[last].1);
         canonical_request.push('\n');
     }
     canonical_request.push('\n');
     canonical_request.push_str(&signed_headers);
     canonical_request.push('\n');
-    canonical_request.push_str(&payload_hash);
+    push_payload_hash(&mut canonical_request, &headers, req.body);
 
-    let string_to_sign = string_to_sign(date, &canonical_request);
-    let authorization = authorization(credentials.access_key().unwrap_or(""), &signed_headers, &signature(sk.as_bytes(), &string_to_sign));
+    let string_to_sign = string_to_sign_with(date_text.as_str(), &canonical_request);
+    let mut authorization = String::with_capacity(160 + signed_headers.len());
+    for part in [ALGORITHM, " Access=", credentials.access_key().unwrap_or(""), ", SignedHeaders=", &signed_headers, ", Signature="] {
+        authorization.push_str(part);
+    }
+    push_signature(&mut authorization, sk.as_bytes(), &string_to_sign);
     headers.insert("Authorization", authorization.clone());
     Ok(Signed { url, headers: headers.0, canonical_request, string_to_sign, signed_headers, authorization: Some(authorization) })
+}
+
+/// Orders names as their lower-cased forms (ASCII names are lower-cased on the fly).
+fn cmp_lower(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+fn push_lower(out: &mut String, name: &str) {
+    let start = out.len();
+    out.push_str(name);
+    if let Some(added) = out.get_mut(start..) {
+        added.make_ascii_lowercase();
+    }
 }
 
 fn push_upper(out: &mut String, method: &str) {
@@ -303,13 +317,14 @@ fn push_upper(out: &mut String, method: &str) {
 
 /// Empty body: the empty hash. Else a non-empty `X-Sdk-Content-Sha256` value wins (read back
 /// the way the reference stores header values: UTF-8 bytes taken as Latin-1), else the body's hash.
-fn payload_hash(headers: &HeaderDict, body: &[u8]) -> String {
+fn push_payload_hash(out: &mut String, headers: &HeaderDict, body: &[u8]) {
     if body.is_empty() {
-        return EMPTY_HASH.to_string();
+        out.push_str(EMPTY_HASH);
+        return;
     }
     match headers.get_ignore_case(HEADER_CONTENT_SHA256) {
-        Some(v) if !v.is_empty() => v.bytes().map(char::from).collect(),
-        _ => sha256_hex(body),
+        Some(v) if !v.is_empty() => out.extend(v.bytes().map(char::from)),
+        _ => hex_into(out, &Sha256::digest(body)),
     }
 }
 
@@ -320,25 +335,37 @@ pub fn sha256_hex(data: &[u8]) -> String {
 }
 
 pub(crate) fn string_to_sign(date: SdkDate, canonical_request: &str) -> String {
+    string_to_sign_with(date.format().as_str(), canonical_request)
+}
+
+fn string_to_sign_with(date: &str, canonical_request: &str) -> String {
     let mut s = String::with_capacity(ALGORITHM.len() + 18 + 64);
     s.push_str(ALGORITHM);
     s.push('\n');
-    s.push_str(&date.to_string());
+    s.push_str(date);
     s.push('\n');
     hex_into(&mut s, &Sha256::digest(canonical_request.as_bytes()));
     s
 }
 
 pub(crate) fn signature(secret_key: &[u8], string_to_sign: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC accepts keys of any length");
-    mac.update(string_to_sign.as_bytes());
     let mut s = String::with_capacity(64);
-    hex_into(&mut s, &mac.finalize().into_bytes());
+    push_signature(&mut s, secret_key, string_to_sign);
     s
 }
 
+fn push_signature(out: &mut String, secret_key: &[u8], string_to_sign: &str) {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC accepts keys of any length");
+    mac.update(string_to_sign.as_bytes());
+    hex_into(out, &mac.finalize().into_bytes());
+}
+
 pub(crate) fn authorization(access_key: &str, signed_headers: &str, signature: &str) -> String {
-    format!("{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}")
+    let mut s = String::with_capacity(64 + access_key.len() + signed_headers.len() + signature.len());
+    for part in [ALGORITHM, " Access=", access_key, ", SignedHeaders=", signed_headers, ", Signature=", signature] {
+        s.push_str(part);
+    }
+    s
 }
 
 #[cfg(test)]

@@ -162,7 +162,7 @@ mod tests {
         // 2-byte header from 64 bytes; backlen grows to 2 bytes past 127 bytes of entry.
         assert_eq!(str_entry(64), 67);
         assert_eq!(str_entry(200), 204);
-        assert_eq!(str_entry(5000), 5008);
+        assert_eq!(str_entry(5000), 5007);
         // One listpack element "a": 6 header + 3 + 1 end = 10 bytes, as the server allocates.
         assert_eq!(LP_OVERHEAD + str_entry(1), 10);
     }
@@ -175,7 +175,7 @@ mod tests {
         // 0.1 has 17 significant digits with %.17g: 0.10000000000000001
         assert_eq!(score_entry(0.1, ScoreFormat::Printf17g), str_entry(19));
         assert_eq!(score_entry(0.1, ScoreFormat::Shortest), str_entry(3));
-        assert_eq!(score_entry(-2.5e-7, ScoreFormat::Shortest), str_entry(7));
+        assert_eq!(score_entry(-2.5e-7, ScoreFormat::Shortest), str_entry(8));
         assert_eq!(score_entry(1e300, ScoreFormat::Shortest), str_entry(6));
     }
 }
