@@ -4,13 +4,14 @@ const native = require('./lib/native');
 const { fromNative, ...errors } = require('./lib/errors');
 const { Client } = require('./lib/client');
 const { analyze } = require('./lib/analyze');
-const { OPERATIONS, WAITERS } = require('./generated/operations.js');
+const { OPERATIONS, WAITERS, Operations } = require('./generated/operations.js');
 
 native.setErrorFactory(fromNative);
 
 module.exports = {
   Client,
   analyze,
+  Operations,
   OPERATIONS,
   WAITERS,
   ...errors,

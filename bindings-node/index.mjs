@@ -7,6 +7,7 @@ const cjs = require('./index.js');
 export const {
   Client,
   analyze,
+  Operations,
   OPERATIONS,
   WAITERS,
   runtimeId,

@@ -1,4 +1,5 @@
 'use strict';
+const { fileURLToPath } = require('node:url');
 const native = require('./native');
 const { CancelledError } = require('./errors');
 
@@ -32,7 +33,7 @@ async function analyze(pathOrUrl, options = {}) {
       }
     : undefined;
   try {
-    return await native.nativeAnalyze(String(pathOrUrl), rest, progress, token);
+    return await native.nativeAnalyze(inputString(pathOrUrl), rest, progress, token);
   } catch (e) {
     if (callbackError !== undefined) throw callbackError;
     if (e instanceof CancelledError && signal?.aborted && e.cause === undefined) {
@@ -42,6 +43,12 @@ async function analyze(pathOrUrl, options = {}) {
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** A path, an http(s) URL, or a `file:` URL object (as a path). */
+function inputString(pathOrUrl) {
+  if (pathOrUrl instanceof URL) return pathOrUrl.protocol === 'file:' ? fileURLToPath(pathOrUrl) : pathOrUrl.href;
+  return String(pathOrUrl);
 }
 
 module.exports = { analyze };

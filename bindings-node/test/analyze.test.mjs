@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { FIXTURES, IN_CI, dcskit, dcskitBin, redisRdb, tmpDir } from './helpers.mjs';
+import { FIXTURES, IN_CI, dcskit, dcskitBin, redisRdb, startServer, tmpDir } from './helpers.mjs';
 
 const BIG_KEYS = 1_000_000;
 const REPORT_FIELDS = ['total_bytes', 'total_num', 'type_bytes', 'type_num', 'largest_keys', 'largest_key_prefixes'];
@@ -36,9 +37,22 @@ test('analyze resolves to the DCS report, the same as `dcskit analyze --format j
   const small = await dcskit.analyze(file, { top: 2, prefixTop: 1, delimiters: ':' });
   assert.ok(small.largest_keys.length <= 2);
   assert.equal(small.total_num, report.total_num);
-  // A URL object works as the input too.
-  const viaUrl = await dcskit.analyze(new URL(`file://${file}`).pathname);
+  // A file: URL object works as the input too.
+  const viaUrl = await dcskit.analyze(pathToFileURL(file));
   assert.equal(viaUrl.total_num, report.total_num);
+});
+
+test('an http URL is downloaded and analyzed as it streams', async (t) => {
+  const file = fixture(t, 'redis__redis/encodings.rdb');
+  if (!file) return;
+  const bytes = fs.readFileSync(file);
+  const { url } = await startServer(t, (req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
+    res.end(bytes);
+  });
+  const fromFile = await dcskit.analyze(file);
+  const fromHttp = await dcskit.analyze(`${url}/backup.rdb`);
+  for (const f of REPORT_FIELDS) assert.deepEqual(fromHttp[f], fromFile[f], f);
 });
 
 test('a large analysis never blocks the event loop, and reports progress', async (t) => {

@@ -89,3 +89,32 @@ test('many concurrent calls all resolve (one runtime, no event-loop work per req
   assert.equal(results.length, 200);
   assert.ok(results.every((r) => Array.isArray(r.instances)));
 });
+
+test('options: proxy routes requests through the proxy; retries re-send after 503', async (t) => {
+  const { startServer, unusedPort, PROJECT_ID } = await import('./helpers.mjs');
+  // The endpoint has nothing listening: the call only succeeds through the proxy.
+  const port = await unusedPort();
+  const seen = [];
+  const proxy = await startServer(t, (req, res) => {
+    seen.push(req.url);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"instance_num": 0, "instances": []}');
+  });
+  const viaProxy = clientFor(`http://127.0.0.1:${port}`, { proxy: proxy.url, retries: 0 });
+  assert.deepEqual(await viaProxy.listInstances({ limit: 5 }), { instance_num: 0, instances: [] });
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0], `http://127.0.0.1:${port}/v2/${PROJECT_ID}/instances?limit=5`, 'absolute-form request to the proxy');
+
+  let hits = 0;
+  const flaky = await startServer(t, (req, res) => {
+    hits++;
+    res.writeHead(hits <= 2 ? 503 : 200, { 'Content-Type': 'application/json' });
+    res.end(hits <= 2 ? '{"error_code": "DCS.5000", "error_msg": "busy"}' : '{"instance_num": 0, "instances": []}');
+  });
+  const patient = clientFor(flaky.url, { retries: { maxRetries: 2, initialBackoffMs: 10, maxBackoffMs: 20 } });
+  assert.equal((await patient.listInstances({})).instance_num, 0);
+  assert.equal(hits, 3, 'two retries after two 503s');
+  hits = 0;
+  await assert.rejects(clientFor(flaky.url, { retries: 0 }).listInstances({}), dcskit.ServerResponseError);
+  assert.equal(hits, 1, 'retries: 0 sends once');
+});

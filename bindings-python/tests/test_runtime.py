@@ -55,3 +55,26 @@ def test_200_concurrent_generated_calls_against_the_emulator(emulator, client_fo
 
     results = asyncio.run(go())
     assert len(results) == 200 and all(isinstance(r, dict) and "instances" in r for r in results)
+
+
+def test_blocking_calls_release_the_gil(recorder, client_for):
+    import threading
+    import time
+
+    recorder.delay = 1.0
+    client = client_for(recorder.url)
+    done = threading.Event()
+
+    def slow_call():
+        client.show_instance(instance_id="i-1")
+        done.set()
+
+    t = threading.Thread(target=slow_call)
+    t.start()
+    ticks = 0
+    t0 = time.monotonic()
+    while not done.is_set() and time.monotonic() - t0 < 5:
+        ticks += 1  # pure Python work: only possible while the call waits without the GIL
+    t.join()
+    assert done.is_set()
+    assert ticks > 100_000, f"the main thread barely ran ({ticks} ticks) while the call waited"

@@ -12,7 +12,10 @@
 # present. `run` bind-mounts /proc, /dev, /sys, the repo, $CARGO_TARGET_DIR, the shared
 # folder beside the repo and $DCSKIT_CHROOT_BINDS (colon-separated) at their own paths,
 # in a private mount namespace: the mounts vanish when the command ends, even if it is
-# killed, and concurrent runs do not see each other's mounts. Needs root.
+# killed, and concurrent runs do not see each other's mounts. Where `unshare` is not
+# allowed it mounts in the host namespace and unmounts on exit (trap). The command sees
+# a clean environment plus CI, CARGO_TARGET_DIR, DCSKIT_SHARED, DCSKIT_FIXTURES and the
+# VAR=value words of $DCSKIT_CHROOT_ENV. Needs root.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -74,7 +77,44 @@ in_namespace() {
       CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-}" DCSKIT_SHARED="${DCSKIT_SHARED:-}" \
       DCSKIT_FIXTURES="${DCSKIT_FIXTURES:-}" ${DCSKIT_CHROOT_ENV:-} \
       /bin/sh -c "cd \"\$0\" 2>/dev/null || cd /; exec \"\$@\"" "$cwd" "$@"'
-  unshare --mount --propagation private /bin/sh -c "$inner" sh "$CHROOT" "$cwd" "${binds[@]}" -- "$@"
+  if [ -z "${DCSKIT_CHROOT_NO_UNSHARE:-}" ] && unshare --mount --propagation private true 2>/dev/null; then
+    unshare --mount --propagation private /bin/sh -c "$inner" sh "$CHROOT" "$cwd" "${binds[@]}" -- "$@"
+  else
+    in_host_namespace "$cwd" "${binds[@]}" -- "$@"
+  fi
+}
+
+# Fallback without mount namespaces: bind-mount in the host namespace and unmount on exit.
+in_host_namespace() {
+  local cwd="$1"; shift
+  local mounted=() src
+  # shellcheck disable=SC2317  # called by the trap
+  cleanup() {
+    local i
+    for (( i=${#mounted[@]}-1; i>=0; i-- )); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
+  }
+  trap cleanup EXIT INT TERM
+  while [ "$1" != "--" ]; do
+    src="$1"; shift
+    [ -e "$src" ] || continue
+    mountpoint -q "$CHROOT$src" && continue
+    mkdir -p "$CHROOT$src"
+    if [ "$src" = /dev ] || [ "$src" = /sys ]; then mount --rbind "$src" "$CHROOT$src"
+    else mount --bind "$src" "$CHROOT$src"; fi
+    mounted+=("$CHROOT$src")
+  done
+  shift
+  cp -L /etc/resolv.conf "$CHROOT/etc/resolv.conf" 2>/dev/null || true
+  local status=0
+  chroot "$CHROOT" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive CI="${CI:-}" \
+    CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-}" DCSKIT_SHARED="${DCSKIT_SHARED:-}" \
+    DCSKIT_FIXTURES="${DCSKIT_FIXTURES:-}" ${DCSKIT_CHROOT_ENV:-} \
+    /bin/sh -c "cd \"\$0\" 2>/dev/null || cd /; exec \"\$@\"" "$cwd" "$@" || status=$?
+  cleanup
+  trap - EXIT INT TERM
+  return $status
 }
 
 chroot_ready() { [ -f "$CHROOT/.dcskit-ready" ]; }

@@ -84,3 +84,11 @@ async fn token_auth_and_unknown_paths() {
     assert_eq!(a.status, 403);
     server.shutdown().await;
 }
+
+#[test]
+fn options_debug_hides_secrets() {
+    let o = MockOptions { token: Some("tok-secret-1".into()), ..options() };
+    let text = format!("{o:?}");
+    assert!(text.contains(AK));
+    assert!(!text.contains(SK) && !text.contains("tok-secret-1"), "{text}");
+}

@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 
 #[tokio::test]
 async fn create_wait_list_modify_resize_restart_delete() {
-    let server = start(MockOptions { running_delay: Duration::from_millis(400), ..options() }).await;
+    // Long enough for the checks made while an instance is EXTENDING, even on a busy machine.
+    let server = start(MockOptions { running_delay: Duration::from_millis(3000), ..options() }).await;
     let base = server.url().to_string();
 
     let created = ok(&base, "POST", &p("/instances"), Some(create_body("life-a", json!({"capacity": 0.125, "tags": [{"key": "team", "value": "core"}]})))).await;
@@ -141,11 +142,12 @@ async fn every_spec_operation_is_served() {
     let base = server.url().to_string();
     let spec: Value = serde_json::from_str(include_str!("../../spec/dcs.openapi.json")).unwrap();
     let mut served = 0;
+    let http = http();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let concrete = path.replace("{project_id}", PROJECT);
             let concrete = regex_free_fill(&concrete);
-            let req = http().request(method.to_uppercase().parse().unwrap(), format!("{base}{concrete}"));
+            let req = http.request(method.to_uppercase().parse().unwrap(), format!("{base}{concrete}"));
             let req = if op.get("requestBody").is_some() { req.header("content-type", "application/json").body("{}") } else { req };
             let resp = req.send().await.unwrap();
             let status = resp.status().as_u16();

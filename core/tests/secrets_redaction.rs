@@ -47,7 +47,8 @@ fn canary(spare_capacity: usize) -> String {
     let mut s = String::with_capacity(CANARY_A.len() + CANARY_B.len() + spare_capacity);
     s.push_str(CANARY_A);
     s.push_str(CANARY_B);
-    s
+    // Keeps the optimiser from eliding the allocation in release builds.
+    std::hint::black_box(s)
 }
 
 fn unwiped_frees_during(f: impl FnOnce()) -> usize {

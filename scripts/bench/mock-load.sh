@@ -4,15 +4,16 @@
 # create/delete); no request may fail. Prints p50/p99 latency, throughput and the server's
 # RSS (after warm-up, at the end, peak), then the same run against an emulator without
 # authentication (the peer) and the signed/unsigned ratios.
-# Usage: scripts/bench/mock-load.sh [REQUESTS] [CLIENTS]
+# Usage: scripts/bench/mock-load.sh [REQUESTS] [CLIENTS]   (MOCK_BIN=path skips the build)
 . "$(dirname "$0")/../lib.sh"
 cd "$REPO"
 REQUESTS="${1:-10000}"
 CLIENTS="${2:-50}"
-if [ ! -x "${DCSKIT_BIN:-}" ]; then build_cli; fi
+BIN="${MOCK_BIN:-}"
+if [ -z "$BIN" ]; then build_cli; BIN="$DCSKIT_BIN"; fi
 ensure_venv huaweicloudsdkdcs==3.1.219
 
-"$VENV/bin/python" - "$DCSKIT_BIN" "$REQUESTS" "$CLIENTS" <<'PY'
+"$VENV/bin/python" - "$BIN" "$REQUESTS" "$CLIENTS" <<'PY'
 import concurrent.futures as cf
 import subprocess, sys, threading, time
 
@@ -93,3 +94,9 @@ for name, r in (("signed (AK/SK verified)", signed), ("unsigned (peer)", plain))
 print(f"ratio signed/unsigned: p99 {signed['p99']/plain['p99']:.2f}x, throughput {signed['rps']/plain['rps']:.2f}x")
 sys.exit(1 if signed["errors"] or plain["errors"] else 0)
 PY
+
+# The same load from Rust clients (tokio, 50 connection pools, the core signer): the
+# server's own figures without the Python client's overhead.
+log "Rust clients"
+LOAD_REQUESTS="$REQUESTS" LOAD_CLIENTS="$CLIENTS" MOCK_BIN="$BIN" \
+  cargo test --release -p dcskit --test mock_load -- --ignored --nocapture 2>&1 | grep -E "rust clients|test result|panicked"

@@ -23,7 +23,7 @@ class Emulator:
     def __init__(self, *extra):
         self.proc = subprocess.Popen(
             [dcskit_bin(), "mock", "--ak", AK, "--sk", SK, "--project-id", PROJECT,
-             "--running-delay", "300", "--task-delay", "200", *extra],
+             "--running-delay", "1000", "--task-delay", "200", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # The first stdout line is the URL, printed once the server accepts connections.
         self.url = self.proc.stdout.readline().strip()

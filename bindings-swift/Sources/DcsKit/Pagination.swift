@@ -89,9 +89,9 @@ final class PaginatorSource: @unchecked Sendable {
                 }
                 let p = paginator!
                 let timeout = client.timeout(options)
-                let out = try await withCancelToken { token in
-                    items ? try await p.nextItem(timeout: timeout, cancel: token)
-                          : try await p.nextPage(timeout: timeout, cancel: token)
+                let out = try await withCancelToken { token -> String? in
+                    if items { return try await p.nextItem(timeout: timeout, cancel: token) }
+                    return try await p.nextPage(timeout: timeout, cancel: token)
                 }
                 if out == nil { finished = true }
                 return out

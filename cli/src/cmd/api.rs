@@ -88,6 +88,10 @@ fn call(args: &Args, operation: &str) -> Result<Value, Error> {
             "query": req.query, "headers": req.headers, "body": body,
         }));
     }
+    // The core logs the deprecation through `tracing`; a terminal user sees it here.
+    if let Some(notice) = api::find_operation(operation).and_then(api::deprecation_notice) {
+        eprintln!("dcskit: warning: {notice}");
+    }
     client.call_blocking(operation, input)
 }
 

@@ -28,7 +28,7 @@ pub(crate) fn build(op: &OperationInfo, input: &Value, project_id: Option<&str>)
 
     // Unknown top-level keys are typos: say so instead of silently dropping them.
     for key in obj.keys() {
-        let known = key == "body" && spec.body.is_some() || spec.params.iter().any(|p| &p.name == key);
+        let known = key == "body" && spec.body.is_some() || key == "project_id" || spec.params.iter().any(|p| &p.name == key);
         if !known {
             let mut names: Vec<&str> = spec.params.iter().filter(|p| !p.client_filled).map(|p| p.name.as_str()).collect();
             if spec.body.is_some() {
@@ -39,12 +39,18 @@ pub(crate) fn build(op: &OperationInfo, input: &Value, project_id: Option<&str>)
         }
     }
 
+    // An explicit `project_id` in the input wins over the configured one (path and header).
+    let project_id = match obj.get("project_id") {
+        Some(Value::String(p)) if !p.is_empty() => Some(p.as_str()),
+        Some(Value::Null) | None => project_id,
+        Some(_) => return Err(Error::invalid_input("project_id", "must be a non-empty string")),
+    };
     let mut path = op.path.to_string();
     let mut query = Vec::new();
     let mut headers = Vec::new();
     for p in &spec.params {
         let mut value = obj.get(&p.name).filter(|v| !v.is_null()).cloned();
-        if p.client_filled && value.is_none() {
+        if p.client_filled {
             value = match project_id {
                 Some(pid) if !pid.is_empty() => Some(Value::String(pid.to_string())),
                 _ => {

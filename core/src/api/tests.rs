@@ -82,6 +82,11 @@ fn path_and_query_are_encoded_and_headers_set() {
     assert!(req.body.is_none());
     assert!(req.headers.contains(&("X-Project-Id".to_string(), "proj".to_string())));
     assert!(req.headers.iter().any(|(k, _)| k == "Content-Type"));
+    // An explicit project_id wins over the configured one, in the path and the header.
+    let req = build(op, &json!({"instance_id": "i", "project_id": "other"}), Some("proj")).unwrap();
+    assert_eq!(req.path, "/v2/other/instances/i");
+    assert!(req.headers.contains(&("X-Project-Id".to_string(), "other".to_string())));
+    assert_eq!(build(op, &json!({"instance_id": "i"}), None).unwrap_err().param(), Some("project_id"));
     let e = build(op, &json!({"instance_id": ""}), Some("proj")).unwrap_err();
     assert_eq!(e.param(), Some("instance_id"));
 

@@ -24,7 +24,7 @@ pub use faults::{Fault, ScriptedFaults};
 
 use crate::error::{Error, ErrorKind, Result};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MockOptions {
     pub bind: String,
     /// 0 picks a free port.
@@ -79,12 +79,37 @@ impl Default for MockOptions {
     }
 }
 
+/// Secrets (the SK, the token) are redacted.
+impl std::fmt::Debug for MockOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockOptions")
+            .field("bind", &self.bind)
+            .field("port", &self.port)
+            .field("ak", &self.ak)
+            .field("sk", &self.sk.as_ref().map(|_| "[REDACTED]"))
+            .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
+            .field("project_id", &self.project_id)
+            .field("state_file", &self.state_file)
+            .field("backup_file", &self.backup_file)
+            .field("data_dir", &self.data_dir)
+            .field("latency", &self.latency)
+            .field("fail_rate", &self.fail_rate)
+            .field("seed", &self.seed)
+            .field("faults", &self.faults)
+            .field("running_delay", &self.running_delay)
+            .field("task_delay", &self.task_delay)
+            .finish()
+    }
+}
+
 /// A running emulator; stops when `shutdown` is called or the process ends.
 #[derive(Debug)]
 pub struct MockServer {
     url: String,
     stop: watch::Sender<bool>,
     done: Option<tokio::task::JoinHandle<()>>,
+    /// A temporary backup directory this server made (removed on shutdown).
+    temp_dir: Option<PathBuf>,
 }
 
 impl MockServer {
@@ -102,6 +127,9 @@ impl MockServer {
         let _ = self.stop.send(true);
         if let Some(done) = self.done.take() {
             let _ = done.await;
+        }
+        if let Some(dir) = self.temp_dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }
@@ -132,6 +160,7 @@ pub async fn start(options: MockOptions) -> Result<MockServer> {
         }
         (None, None) => std::env::temp_dir().join(format!("dcskit-mock-{}-{}", std::process::id(), state::new_id())),
     };
+    let temp_dir = (options.data_dir.is_none() && options.state_file.is_none()).then(|| data_dir.clone());
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| Error::new(ErrorKind::Io, format!("creating {}: {e}", data_dir.display())).with_source(e))?;
 
@@ -158,5 +187,5 @@ pub async fn start(options: MockOptions) -> Result<MockServer> {
             Err(e) => tracing::error!("dcskit mock: cannot register the listener: {e}"),
         }
     });
-    Ok(MockServer { url, stop, done: Some(done) })
+    Ok(MockServer { url, stop, done: Some(done), temp_dir })
 }

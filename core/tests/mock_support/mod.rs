@@ -63,6 +63,11 @@ impl<'a> Call<'a> {
 }
 
 pub async fn send(base: &str, call: Call<'_>) -> Result<Answer, reqwest::Error> {
+    send_with(&http(), base, call).await
+}
+
+/// `send` on a given client (to reuse its connections).
+pub async fn send_with(client: &reqwest::Client, base: &str, call: Call<'_>) -> Result<Answer, reqwest::Error> {
     let url = format!("{base}{}", call.path);
     let parsed = ParsedUrl::parse(&url, "url").expect("url");
     let body = call.body.as_ref().map(|b| serde_json::to_vec(b).unwrap()).unwrap_or_default();
@@ -72,7 +77,6 @@ pub async fn send(base: &str, call: Call<'_>) -> Result<Answer, reqwest::Error> 
     }
     let signed = sign(&parsed.request(call.method, &headers, &body), &Credentials::aksk(AK, call.sk), Some(PROJECT), call.date)
         .expect("signing");
-    let client = http();
     let mut req = client.request(call.method.parse().unwrap(), &signed.url);
     for (k, v) in &signed.headers {
         if k.eq_ignore_ascii_case("host") {
