@@ -195,6 +195,8 @@ pub struct Decoder<'m, R> {
     key: Vec<u8>,
     blob: Vec<u8>,
     zbuf: Vec<u8>,
+    /// Listpack bytes (without header) the server rebuilds from the last ziplist/zipmap walked.
+    rebuilt_lp: u64,
 }
 
 /// Module type names are packed into 54 bits of the id, 6 bits a character.
@@ -221,6 +223,7 @@ impl<'m, R: Read> Decoder<'m, R> {
             key: Vec::new(),
             blob: Vec::new(),
             zbuf: Vec::new(),
+            rebuilt_lp: 0,
         }
     }
 
@@ -681,7 +684,10 @@ impl<'m, R: Read> Decoder<'m, R> {
     /// that are non-zero integers — used for field TTLs when `ttl_group` is set).
     fn packed(&mut self, kind: Packed, ttl_group: Option<u64>, what: &str) -> DResult<(u64, u64, u64, u64)> {
         let at = self.src.offset();
-        let need_all = self.opts.detail || ttl_group.is_some();
+        // Ziplists and zipmaps are rebuilt as listpacks on load: the memory model needs their
+        // entries, so they are always walked (old formats only).
+        let converted = matches!(kind, Packed::Ziplist | Packed::Zipmap);
+        let need_all = self.opts.detail || ttl_group.is_some() || converted;
         let (bytes, count) = self.packed_blob(kind, need_all, what)?;
         if let Some(c) = count {
             return Ok((bytes, c, 0, 0));
@@ -689,10 +695,18 @@ impl<'m, R: Read> Decoder<'m, R> {
         let mut largest = 0u64;
         let mut ttls = 0u64;
         let mut i = 0u64;
+        let mut lp = 0u64;
+        let lp_entry = |e: &Entry| match *e {
+            Entry::Int(v) => memory_model::listpack::int_entry(v),
+            Entry::Str(b) => memory_model::listpack::entry(b.len() as u64, memory_model::listpack::canonical_int(b)),
+        };
         let blob = &self.blob;
         let res = match kind {
             Packed::Listpack | Packed::Ziplist => {
                 let f = |e: Entry| {
+                    if converted {
+                        lp += lp_entry(&e);
+                    }
                     match ttl_group {
                         Some(g) if i % g == g - 1 => {
                             if e.as_int().unwrap_or(0) != 0 {
@@ -709,12 +723,17 @@ impl<'m, R: Read> Decoder<'m, R> {
                     blob::walk_ziplist(blob, f)
                 }
             }
-            Packed::Zipmap => blob::walk_zipmap(blob, |e| largest = largest.max(e.text_len())).map(|pairs| pairs * 2),
+            Packed::Zipmap => blob::walk_zipmap(blob, |e| {
+                lp += lp_entry(&e);
+                largest = largest.max(e.text_len())
+            })
+            .map(|pairs| pairs * 2),
             Packed::Intset => blob::intset_info(blob).map(|(enc, n)| {
                 largest = blob::intset_largest(blob, enc);
                 n
             }),
         };
+        self.rebuilt_lp = lp;
         match res {
             Ok(n) => Ok((bytes, n, largest, ttls)),
             Err(m) => derr(at, format!("corrupt {what}: {m}")),
@@ -924,7 +943,8 @@ impl<'m, R: Read> Decoder<'m, R> {
                     v.elements += count;
                     v.largest = v.largest.max(largest);
                     v.shape.blob_bytes += bytes;
-                    v.shape.blob_alloc += m.alloc(bytes);
+                    // Ziplist nodes are rebuilt as listpacks on load.
+                    v.shape.blob_alloc += m.alloc(if t == 14 { memory_model::listpack::LP_OVERHEAD + self.rebuilt_lp } else { bytes });
                     v.shape.nodes += 1;
                 }
                 v.shape.len = v.elements;
@@ -1032,7 +1052,9 @@ impl<'m, R: Read> Decoder<'m, R> {
         v.largest = largest;
         v.shape.len = v.elements;
         v.shape.blob_bytes = bytes;
-        v.shape.blob_alloc = self.model.alloc(bytes);
+        // Ziplists and zipmaps are rebuilt as listpacks on load.
+        let loaded = if matches!(p, Packed::Ziplist | Packed::Zipmap) { memory_model::listpack::LP_OVERHEAD + self.rebuilt_lp } else { bytes };
+        v.shape.blob_alloc = self.model.alloc(loaded);
         Ok(v)
     }
 
