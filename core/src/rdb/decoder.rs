@@ -1055,6 +1055,9 @@ impl<'m, R: Read> Decoder<'m, R> {
         // Ziplists and zipmaps are rebuilt as listpacks on load.
         let loaded = if matches!(p, Packed::Ziplist | Packed::Zipmap) { memory_model::listpack::LP_OVERHEAD + self.rebuilt_lp } else { bytes };
         v.shape.blob_alloc = self.model.alloc(loaded);
+        if matches!(p, Packed::Ziplist | Packed::Zipmap) {
+            v.shape.elems.lp_entries = self.rebuilt_lp;
+        }
         Ok(v)
     }
 

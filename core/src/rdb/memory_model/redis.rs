@@ -110,12 +110,17 @@ impl Redis {
                 }
             }
             _ => {
-                // A ziplist read by its header only: one listpack of about the same size.
-                if self.listpack_lists() && s.blob_bytes <= LIST_NODE_BYTES {
-                    ROBJ + size_class(s.blob_bytes)
+                // A ziplist, pushed element by element into listpack nodes on load.
+                let lp = if e.lp_entries > 0 { super::listpack::LP_OVERHEAD + e.lp_entries } else { s.blob_bytes };
+                if lp <= LIST_NODE_BYTES {
+                    if self.listpack_lists() {
+                        ROBJ + size_class(lp)
+                    } else {
+                        Self::quicklist(1, size_class(lp))
+                    }
                 } else {
-                    let nodes = s.blob_bytes.div_ceil(LIST_NODE_BYTES).max(1);
-                    Self::quicklist(nodes, nodes * size_class(s.blob_bytes.div_ceil(nodes)))
+                    let nodes = lp.div_ceil(LIST_NODE_BYTES - 256).max(1);
+                    Self::quicklist(nodes, nodes * size_class(lp.div_ceil(nodes)))
                 }
             }
         }
