@@ -1067,15 +1067,16 @@ impl<'m, R: Read> Decoder<'m, R> {
         let nodes = self.len("stream listpack count")?;
         for _ in 0..nodes {
             let at = self.src.offset();
-            if let Str::Raw(16) = self.str_hdr("stream node key")? {
-                let id: [u8; 16] = self.src.array("stream node key")?;
-                v.shape.elems.stream_node(&id);
-            } else {
-                return derr(at, "stream node key is not a 16-byte stream ID");
-            }
-            let klen = 16;
-            if klen != 16 {
-                return derr(at, format!("stream node key is {klen} bytes, expected 16 (a stream ID)"));
+            // The node key is the listpack's first ID; the memory model sizes the tree from it.
+            match self.str_hdr("stream node key")? {
+                Str::Raw(16) => {
+                    let id: [u8; 16] = self.src.array("stream node key")?;
+                    v.shape.elems.stream_node(&id);
+                }
+                Str::Raw(n) | Str::Lzf { ulen: n, .. } => {
+                    return derr(at, format!("stream node key is {n} bytes, expected 16 (a stream ID)"))
+                }
+                Str::Int(_) => return derr(at, "stream node key is an integer, expected 16 bytes (a stream ID)"),
             }
             let (bytes, _) = self.skip_str("stream listpack")?;
             v.shape.blob_bytes += bytes;

@@ -160,6 +160,9 @@ impl Report {
 
 /// Combines reports of separately analysed inputs (shards) into one, as if analysed together.
 pub fn merge_reports(parts: &[Report]) -> Option<Report> {
+    if parts.len() == 1 {
+        return Some(parts[0].clone());
+    }
     let mut accs = parts.iter().filter_map(|r| r.accumulator());
     let mut merged = accs.next()?.clone();
     for a in accs {

@@ -41,6 +41,9 @@ pub struct ElemStats {
     pub stream_rax: RaxCounter,
     pub pel_rax_nodes: u64,
     pub consumer_rax_nodes: u64,
+    /// Key bytes stored in those trees' nodes (what real allocations depend on).
+    pub pel_rax_chars: u64,
+    pub consumer_rax_chars: u64,
     pub consumer_name_bytes: u64,
     pel: RaxCounter,
 }
@@ -175,11 +178,13 @@ impl ElemStats {
     /// Stream: the group PEL is complete.
     pub fn pel_end_group(&mut self) {
         self.pel_rax_nodes += self.pel.nodes();
+        self.pel_rax_chars += self.pel.chars();
     }
 
     /// Stream: a consumer's PEL is complete.
     pub fn pel_end_consumer(&mut self, name_len: u64) {
         self.consumer_rax_nodes += self.pel.nodes();
+        self.consumer_rax_chars += self.pel.chars();
         self.consumer_name_bytes += name_len;
     }
 }
@@ -207,6 +212,7 @@ pub struct RaxCounter {
     marks: u32,
     keys: u64,
     nodes: u64,
+    chars: u64,
 }
 
 impl RaxCounter {
@@ -216,6 +222,7 @@ impl RaxCounter {
             self.marks = 1 | 1 << 16;
             self.nodes = 2;
             self.keys = 1;
+            self.chars = 16;
             return;
         }
         let lcp = self.prev.iter().zip(key).take_while(|(a, b)| a == b).count() as u32;
@@ -231,6 +238,7 @@ impl RaxCounter {
         }
         self.prev = *key;
         self.keys += 1;
+        self.chars += 16 - lcp as u64;
     }
 
     #[inline]
@@ -248,6 +256,11 @@ impl RaxCounter {
 
     pub fn keys(&self) -> u64 {
         self.keys
+    }
+
+    /// Key bytes held in the nodes (each distinct prefix byte once).
+    pub fn chars(&self) -> u64 {
+        self.chars
     }
 }
 

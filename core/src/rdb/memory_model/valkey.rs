@@ -24,8 +24,7 @@ const STREAM_NACK: u64 = 24;
 const STREAM_CONSUMER: u64 = 32;
 /// Radix trees are counted by their real allocations: the rax struct, then per node.
 const RAX: u64 = 32;
-const RAX_LEAF: u64 = 16;
-const RAX_INNER: u64 = 40;
+const RAX_NODE_HEADER: u64 = 8;
 
 #[derive(Debug, Clone)]
 pub struct Valkey8 {
@@ -161,18 +160,25 @@ impl Valkey8 {
 
     fn stream(&self, s: &ValueShape) -> u64 {
         let e = &s.elems;
-        let rax = |keys: u64, nodes: u64| RAX + keys * RAX_LEAF + nodes.saturating_sub(keys) * RAX_INNER;
         let pel = s.pending;
         ROBJ + STREAM
-            + rax(s.nodes, e.stream_rax.nodes())
+            + rax(1, s.nodes, e.stream_rax.nodes(), e.stream_rax.chars())
             + s.blob_alloc
-            + s.groups * (STREAM_CG + RAX)
-            + rax(pel, e.pel_rax_nodes)
+            + s.groups * STREAM_CG
+            + rax(s.groups, pel, e.pel_rax_nodes, e.pel_rax_chars)
             + pel * STREAM_NACK
-            + s.consumers * (STREAM_CONSUMER + RAX)
+            + s.consumers * STREAM_CONSUMER
             + e.consumer_name_bytes
-            + rax(pel, e.consumer_rax_nodes)
+            + rax(s.consumers, pel, e.consumer_rax_nodes, e.consumer_rax_chars)
     }
+}
+
+/// Allocated bytes of `trees` radix trees holding `keys` keys in `nodes` nodes storing `chars`
+/// key bytes: per tree the struct; per node a 4-byte header with its bytes, padded; a child
+/// pointer for every node but the roots; a value pointer per key.
+fn rax(trees: u64, keys: u64, nodes: u64, chars: u64) -> u64 {
+    let nodes = nodes.max(trees);
+    trees * RAX + RAX_NODE_HEADER * nodes + chars + 8 * (nodes - trees) + 8 * keys
 }
 
 impl MemoryModel for Valkey8 {
