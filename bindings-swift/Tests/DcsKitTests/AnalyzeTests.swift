@@ -85,9 +85,11 @@ final class AnalyzeTests: XCTestCase {
     }
 
     func testMissingFileAndBadOptions() async throws {
+        // The core treats an input that cannot be opened as bad input, naming it.
         let missing = await assertThrowsDcs { try await analyze(path: "/nonexistent/dump.rdb") }
-        XCTAssertEqual(missing?.code, "IO")
-        XCTAssertTrue(missing?.message.contains("/nonexistent/dump.rdb") ?? false, missing?.message ?? "")
+        XCTAssertEqual(missing?.code, "INVALID_INPUT")
+        XCTAssertEqual(missing?.param, "input")
+        XCTAssertTrue(missing?.message.contains("/nonexistent/dump.rdb: no such file") ?? false, missing?.message ?? "")
         let empty = await assertThrowsDcs { try await analyze(path: "") }
         XCTAssertEqual(empty?.param, "path")
         let top = await assertThrowsDcs { try await analyze(path: Paths.sampleRDB.path, options: AnalyzeOptions(top: 0)) }

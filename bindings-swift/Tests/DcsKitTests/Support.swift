@@ -79,11 +79,14 @@ final class Child {
         return data
     }
 
+    /// SIGTERM, then SIGKILL after 3 s (a child may inherit a signal mask that holds SIGTERM).
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(3)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 }
 
@@ -184,16 +187,15 @@ final class Recorder: @unchecked Sendable {
         }
         fd = s
         port = UInt16(bigEndian: addr.sin_port)
-        let thread = Thread { [unowned self] in self.acceptLoop() }
-        thread.start()
-    }
-
-    private func acceptLoop() {
-        while true {
-            let c = accept(fd, nil, nil)
-            if c < 0 { return }  // closed by stop()
-            Thread { self.serve(c) }.start()
-        }
+        // The loop holds the recorder weakly: dropping it closes the socket and ends the loop.
+        Thread { [weak self, s] in
+            while true {
+                let c = accept(s, nil, nil)
+                if c < 0 { return }  // closed by stop()
+                guard let recorder = self else { close(c); return }
+                Thread { recorder.serve(c) }.start()
+            }
+        }.start()
     }
 
     private func serve(_ c: Int32) {

@@ -34,35 +34,35 @@ class SyncOperations:
         return self._wait(waiter, _pick(params), timeout, interval)
 
     def list_available_zones_v1(self):
-        """List available zones (out-of-date API).
+        """List the availability zones of the region (out-of-date API).
 
         GET /v1.0/availableZones (ListAvailableZonesV1, deprecated; use ListAvailableZones).
         """
         return self._call("ListAvailableZonesV1", {})
 
     def list_maintenance_windows_v1(self):
-        """List maintenance windows (out-of-date API).
+        """List the allowed maintenance time windows (out-of-date API).
 
         GET /v1.0/instances/maintain-windows (ListMaintenanceWindowsV1, deprecated; use ListMaintenanceWindows).
         """
         return self._call("ListMaintenanceWindowsV1", {})
 
     def list_products_v1(self):
-        """List products (out-of-date API).
+        """List the product specifications on sale (out-of-date API).
 
         GET /v1.0/products (ListProductsV1, deprecated; use ListFlavors).
         """
         return self._call("ListProductsV1", {})
 
     def list_tags_of_tenant_v1(self):
-        """List tags of tenant (out-of-date API).
+        """List every tag used on the tenant's instances (out-of-date API).
 
         GET /v1.0/{project_id}/dcs/tags (ListTagsOfTenantV1, deprecated; use ListTagsOfTenant).
         """
         return self._call("ListTagsOfTenantV1", {})
 
     def batch_create_or_delete_tags_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Batch create or delete tags (out-of-date API).
+        """Add or remove tags on an instance (out-of-date API).
 
         POST /v1.0/{project_id}/dcs/{instance_id}/tags/action (BatchCreateOrDeleteTagsV1, deprecated; use BatchCreateOrDeleteTags).
 
@@ -72,7 +72,7 @@ class SyncOperations:
         return self._call("BatchCreateOrDeleteTagsV1", _pick({"instance_id": instance_id, "body": body}))
 
     def list_instances_v1(self, *, start=_UNSET, limit=_UNSET, name=_UNSET, id=_UNSET, status=_UNSET, ip=_UNSET, include_failure=_UNSET, is_exact_match_name=_UNSET, tags=_UNSET):
-        """List instances (out-of-date API).
+        """List instances, filtered and paged (out-of-date API).
 
         GET /v1.0/{project_id}/instances (ListInstancesV1, deprecated; use ListInstances).
 
@@ -90,14 +90,14 @@ class SyncOperations:
         return self._call("ListInstancesV1", _pick({"start": start, "limit": limit, "name": name, "id": id, "status": status, "ip": ip, "include_failure": include_failure, "isExactMatchName": is_exact_match_name, "tags": tags}))
 
     def create_instance_v1(self, *, body=_UNSET):
-        """Create instance (out-of-date API).
+        """Create an instance (pay-per-use) (out-of-date API).
 
         POST /v1.0/{project_id}/instances (CreateInstanceV1, deprecated; use CreateInstance).
         """
         return self._call("CreateInstanceV1", _pick({"body": body}))
 
     def batch_delete_instances_v1(self, *, all_failure=_UNSET, body=_UNSET):
-        """Batch delete instances (out-of-date API).
+        """Delete several instances, or all that failed to be created (out-of-date API).
 
         DELETE /v1.0/{project_id}/instances (BatchDeleteInstancesV1, deprecated; use BatchDeleteInstances).
 
@@ -107,14 +107,14 @@ class SyncOperations:
         return self._call("BatchDeleteInstancesV1", _pick({"allFailure": all_failure, "body": body}))
 
     def list_statistics_of_running_instances_v1(self):
-        """List statistics of running instances (out-of-date API).
+        """Get usage statistics of every running instance (out-of-date API).
 
         GET /v1.0/{project_id}/instances/statistic (ListStatisticsOfRunningInstancesV1, deprecated; use ListStatisticsOfRunningInstances).
         """
         return self._call("ListStatisticsOfRunningInstancesV1", {})
 
     def list_number_of_instances_in_different_status_v1(self, *, include_failure=_UNSET):
-        """List number of instances in different status (out-of-date API).
+        """Count instances per status (out-of-date API).
 
         GET /v1.0/{project_id}/instances/status (ListNumberOfInstancesInDifferentStatusV1, deprecated; use ListNumberOfInstancesInDifferentStatus).
 
@@ -124,14 +124,14 @@ class SyncOperations:
         return self._call("ListNumberOfInstancesInDifferentStatusV1", _pick({"includeFailure": include_failure}))
 
     def restart_or_flush_instances_v1(self, *, body=_UNSET):
-        """Restart or flush instances (out-of-date API).
+        """Restart instances or clear their data (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/status (RestartOrFlushInstancesV1, deprecated; use RestartOrFlushInstances).
         """
         return self._call("RestartOrFlushInstancesV1", _pick({"body": body}))
 
     def show_instance_v1(self, *, instance_id=_UNSET):
-        """Show instance (out-of-date API).
+        """Get one instance's details and status (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id} (ShowInstanceV1, deprecated; use ShowInstance).
 
@@ -141,7 +141,7 @@ class SyncOperations:
         return self._call("ShowInstanceV1", _pick({"instance_id": instance_id}))
 
     def update_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update instance (out-of-date API).
+        """Change an instance's name, description, port, backup policy and similar settings (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id} (UpdateInstanceV1, deprecated; use UpdateInstance).
 
@@ -151,7 +151,7 @@ class SyncOperations:
         return self._call("UpdateInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     def delete_single_instance_v1(self, *, instance_id=_UNSET):
-        """Delete single instance (out-of-date API).
+        """Delete one instance (out-of-date API).
 
         DELETE /v1.0/{project_id}/instances/{instance_id} (DeleteSingleInstanceV1, deprecated; use DeleteSingleInstance).
 
@@ -161,7 +161,7 @@ class SyncOperations:
         return self._call("DeleteSingleInstanceV1", _pick({"instance_id": instance_id}))
 
     def list_backup_records_v1(self, *, instance_id=_UNSET, start=_UNSET, limit=_UNSET, begin_time=_UNSET, end_time=_UNSET):
-        """List backup records (out-of-date API).
+        """List an instance's backups (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/backups (ListBackupRecordsV1, deprecated; use ListBackupRecords).
 
@@ -175,7 +175,7 @@ class SyncOperations:
         return self._call("ListBackupRecordsV1", _pick({"instance_id": instance_id, "start": start, "limit": limit, "beginTime": begin_time, "endTime": end_time}))
 
     def copy_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Copy instance (out-of-date API).
+        """Back up an instance now (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/backups (CopyInstanceV1, deprecated; use CopyInstance).
 
@@ -185,7 +185,7 @@ class SyncOperations:
         return self._call("CopyInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     def delete_backup_file_v1(self, *, instance_id=_UNSET, backup_id=_UNSET):
-        """Delete backup file (out-of-date API).
+        """Delete one backup (out-of-date API).
 
         DELETE /v1.0/{project_id}/instances/{instance_id}/backups/{backup_id} (DeleteBackupFileV1, deprecated; use DeleteBackupFile).
 
@@ -196,7 +196,7 @@ class SyncOperations:
         return self._call("DeleteBackupFileV1", _pick({"instance_id": instance_id, "backup_id": backup_id}))
 
     def list_configurations_v1(self, *, instance_id=_UNSET):
-        """List configurations (out-of-date API).
+        """Get an instance's configuration parameters (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/configs (ListConfigurationsV1, deprecated; use ListConfigurations).
 
@@ -206,7 +206,7 @@ class SyncOperations:
         return self._call("ListConfigurationsV1", _pick({"instance_id": instance_id}))
 
     def update_configurations_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update configurations (out-of-date API).
+        """Change an instance's configuration parameters (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id}/configs (UpdateConfigurationsV1, deprecated; use UpdateConfigurations).
 
@@ -216,7 +216,7 @@ class SyncOperations:
         return self._call("UpdateConfigurationsV1", _pick({"instance_id": instance_id, "body": body}))
 
     def resize_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Resize instance (out-of-date API).
+        """Change an instance's specification, capacity or replicas (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/extend (ResizeInstanceV1, deprecated; use ResizeInstance).
 
@@ -226,7 +226,7 @@ class SyncOperations:
         return self._call("ResizeInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     def update_password_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update password (out-of-date API).
+        """Change an instance's password (old password needed) (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id}/password (UpdatePasswordV1, deprecated; use UpdatePassword).
 
@@ -236,7 +236,7 @@ class SyncOperations:
         return self._call("UpdatePasswordV1", _pick({"instance_id": instance_id, "body": body}))
 
     def list_restore_records_v1(self, *, instance_id=_UNSET, start=_UNSET, limit=_UNSET, begin_time=_UNSET, end_time=_UNSET):
-        """List restore records (out-of-date API).
+        """List an instance's restorations (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/restores (ListRestoreRecordsV1, deprecated; use ListRestoreRecords).
 
@@ -250,7 +250,7 @@ class SyncOperations:
         return self._call("ListRestoreRecordsV1", _pick({"instance_id": instance_id, "start": start, "limit": limit, "beginTime": begin_time, "endTime": end_time}))
 
     def restore_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Restore instance (out-of-date API).
+        """Restore an instance from a backup (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/restores (RestoreInstanceV1, deprecated; use RestoreInstance).
 
@@ -260,7 +260,7 @@ class SyncOperations:
         return self._call("RestoreInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     def show_tags_v1(self, *, instance_id=_UNSET):
-        """Show tags (out-of-date API).
+        """List an instance's tags (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/tags (ShowTagsV1, deprecated; use ShowTags).
 
@@ -270,28 +270,28 @@ class SyncOperations:
         return self._call("ShowTagsV1", _pick({"instance_id": instance_id}))
 
     def show_quota_of_tenant_v1(self):
-        """Show quota of tenant (out-of-date API).
+        """Get the tenant's quotas and usage (out-of-date API).
 
         GET /v1.0/{project_id}/quota (ShowQuotaOfTenantV1, deprecated; use ShowQuotaOfTenant).
         """
         return self._call("ShowQuotaOfTenantV1", {})
 
     def list_available_zones(self):
-        """List available zones.
+        """List the availability zones of the region.
 
         GET /v2/available-zones (ListAvailableZones).
         """
         return self._call("ListAvailableZones", {})
 
     def list_maintenance_windows(self):
-        """List maintenance windows.
+        """List the allowed maintenance time windows.
 
         GET /v2/instances/maintain-windows (ListMaintenanceWindows).
         """
         return self._call("ListMaintenanceWindows", {})
 
     def list_config_templates(self, *, name=_UNSET, template_id=_UNSET, type=_UNSET, engine=_UNSET, engine_version=_UNSET, cache_mode=_UNSET, description=_UNSET, offset=_UNSET, limit=_UNSET):
-        """List config templates.
+        """List system or custom parameter templates.
 
         GET /v2/{project_id}/config-templates (ListConfigTemplates).
 
@@ -309,14 +309,14 @@ class SyncOperations:
         return self._call("ListConfigTemplates", _pick({"name": name, "template_id": template_id, "type": type, "engine": engine, "engine_version": engine_version, "cache_mode": cache_mode, "description": description, "offset": offset, "limit": limit}))
 
     def create_custom_template(self, *, body=_UNSET):
-        """Create custom template.
+        """Create a custom parameter template.
 
         POST /v2/{project_id}/config-templates (CreateCustomTemplate).
         """
         return self._call("CreateCustomTemplate", _pick({"body": body}))
 
     def show_config_template(self, *, template_id=_UNSET, type=_UNSET):
-        """Show config template.
+        """Get one parameter template and its parameters.
 
         GET /v2/{project_id}/config-templates/{template_id} (ShowConfigTemplate).
 
@@ -327,7 +327,7 @@ class SyncOperations:
         return self._call("ShowConfigTemplate", _pick({"template_id": template_id, "type": type}))
 
     def update_config_template(self, *, template_id=_UNSET, body=_UNSET):
-        """Update config template.
+        """Change a custom parameter template.
 
         PUT /v2/{project_id}/config-templates/{template_id} (UpdateConfigTemplate).
 
@@ -337,7 +337,7 @@ class SyncOperations:
         return self._call("UpdateConfigTemplate", _pick({"template_id": template_id, "body": body}))
 
     def delete_config_template(self, *, template_id=_UNSET):
-        """Delete config template.
+        """Delete a custom parameter template.
 
         DELETE /v2/{project_id}/config-templates/{template_id} (DeleteConfigTemplate).
 
@@ -347,14 +347,14 @@ class SyncOperations:
         return self._call("DeleteConfigTemplate", _pick({"template_id": template_id}))
 
     def list_tags_of_tenant(self):
-        """List tags of tenant.
+        """List every tag used on the tenant's instances.
 
         GET /v2/{project_id}/dcs/tags (ListTagsOfTenant).
         """
         return self._call("ListTagsOfTenant", {})
 
     def batch_create_or_delete_tags(self, *, instance_id=_UNSET, body=_UNSET):
-        """Batch create or delete tags.
+        """Add or remove tags on an instance.
 
         POST /v2/{project_id}/dcs/{instance_id}/tags/action (BatchCreateOrDeleteTags).
 
@@ -364,7 +364,7 @@ class SyncOperations:
         return self._call("BatchCreateOrDeleteTags", _pick({"instance_id": instance_id, "body": body}))
 
     def show_diagnosis_task_details(self, *, report_id=_UNSET):
-        """Show diagnosis task details.
+        """Get one diagnosis report.
 
         GET /v2/{project_id}/diagnosis/{report_id} (ShowDiagnosisTaskDetails).
 
@@ -374,7 +374,7 @@ class SyncOperations:
         return self._call("ShowDiagnosisTaskDetails", _pick({"report_id": report_id}))
 
     def list_monitored_objects(self, *, dim_name=_UNSET, offset=_UNSET, limit=_UNSET):
-        """List monitored objects.
+        """List monitored objects of the first (instance) dimension.
 
         GET /v2/{project_id}/dims/monitored-objects (ListMonitoredObjects).
 
@@ -386,7 +386,7 @@ class SyncOperations:
         return self._call("ListMonitoredObjects", _pick({"dim_name": dim_name, "offset": offset, "limit": limit}))
 
     def list_monitored_objects_of_instance(self, *, instance_id=_UNSET, dim_name=_UNSET):
-        """List monitored objects of instance.
+        """List monitored objects of an instance's second dimension (nodes, proxies).
 
         GET /v2/{project_id}/dims/monitored-objects/{instance_id} (ListMonitoredObjectsOfInstance).
 
@@ -397,7 +397,7 @@ class SyncOperations:
         return self._call("ListMonitoredObjectsOfInstance", _pick({"instance_id": instance_id, "dim_name": dim_name}))
 
     def list_flavors(self, *, instance_id=_UNSET, spec_code=_UNSET, cache_mode=_UNSET, engine=_UNSET, engine_version=_UNSET, cpu_type=_UNSET, capacity=_UNSET):
-        """List flavors.
+        """List instance flavors and their prices/specs.
 
         GET /v2/{project_id}/flavors (ListFlavors).
 
@@ -413,7 +413,7 @@ class SyncOperations:
         return self._call("ListFlavors", _pick({"instance_id": instance_id, "spec_code": spec_code, "cache_mode": cache_mode, "engine": engine, "engine_version": engine_version, "cpu_type": cpu_type, "capacity": capacity}))
 
     def list_group_replication_info(self, *, instance_id=_UNSET):
-        """List group replication info.
+        """List an instance's shards and their replicas.
 
         GET /v2/{project_id}/instance/{instance_id}/groups (ListGroupReplicationInfo).
 
@@ -423,7 +423,7 @@ class SyncOperations:
         return self._call("ListGroupReplicationInfo", _pick({"instance_id": instance_id}))
 
     def show_replication_states(self, *, instance_id=_UNSET, group_id=_UNSET):
-        """Show replication states.
+        """Get the replication state of a shard's nodes.
 
         GET /v2/{project_id}/instance/{instance_id}/groups/{group_id}/group-nodes-state (ShowReplicationStates).
 
@@ -434,7 +434,7 @@ class SyncOperations:
         return self._call("ShowReplicationStates", _pick({"instance_id": instance_id, "group_id": group_id}))
 
     def create_replication(self, *, instance_id=_UNSET, group_id=_UNSET, body=_UNSET):
-        """Create replication (out-of-date API).
+        """Add replicas to an instance's shard (out-of-date API).
 
         POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications (CreateReplication, deprecated; use ResizeInstance).
 
@@ -445,7 +445,7 @@ class SyncOperations:
         return self._call("CreateReplication", _pick({"instance_id": instance_id, "group_id": group_id, "body": body}))
 
     def execute_cluster_switchover(self, *, instance_id=_UNSET, group_id=_UNSET, node_id=_UNSET):
-        """Execute cluster switchover.
+        """Promote a replica to master in a cluster shard.
 
         POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications/{node_id}/async-switchover (ExecuteClusterSwitchover).
 
@@ -457,7 +457,7 @@ class SyncOperations:
         return self._call("ExecuteClusterSwitchover", _pick({"instance_id": instance_id, "group_id": group_id, "node_id": node_id}))
 
     def show_ip_whitelist(self, *, instance_id=_UNSET):
-        """Show ip whitelist.
+        """Get an instance's IP whitelist groups.
 
         GET /v2/{project_id}/instance/{instance_id}/whitelist (ShowIpWhitelist).
 
@@ -467,7 +467,7 @@ class SyncOperations:
         return self._call("ShowIpWhitelist", _pick({"instance_id": instance_id}))
 
     def update_ip_whitelist(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update ip whitelist.
+        """Set an instance's IP whitelist groups.
 
         PUT /v2/{project_id}/instance/{instance_id}/whitelist (UpdateIpWhitelist).
 
@@ -477,7 +477,7 @@ class SyncOperations:
         return self._call("UpdateIpWhitelist", _pick({"instance_id": instance_id, "body": body}))
 
     def update_ip_whitelist_async(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update ip whitelist async.
+        """Set an instance's IP whitelist groups, finished in the background.
 
         PUT /v2/{project_id}/instance/{instance_id}/whitelist-async (UpdateIpWhitelistAsync).
 
@@ -487,7 +487,7 @@ class SyncOperations:
         return self._call("UpdateIpWhitelistAsync", _pick({"instance_id": instance_id, "body": body}))
 
     def list_instances(self, *, instance_id=_UNSET, include_failure=_UNSET, include_delete=_UNSET, name=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET, name_equal=_UNSET, tags=_UNSET, ip=_UNSET, capacity=_UNSET):
-        """List instances.
+        """List instances, filtered and paged.
 
         GET /v2/{project_id}/instances (ListInstances).
 
@@ -507,14 +507,14 @@ class SyncOperations:
         return self._call("ListInstances", _pick({"instance_id": instance_id, "include_failure": include_failure, "include_delete": include_delete, "name": name, "offset": offset, "limit": limit, "status": status, "name_equal": name_equal, "tags": tags, "ip": ip, "capacity": capacity}))
 
     def create_instance(self, *, body=_UNSET):
-        """Create instance.
+        """Create an instance (pay-per-use).
 
         POST /v2/{project_id}/instances (CreateInstance).
         """
         return self._call("CreateInstance", _pick({"body": body}))
 
     def batch_delete_instances(self, *, all_failure=_UNSET, body=_UNSET):
-        """Batch delete instances.
+        """Delete several instances, or all that failed to be created.
 
         DELETE /v2/{project_id}/instances (BatchDeleteInstances).
 
@@ -524,7 +524,7 @@ class SyncOperations:
         return self._call("BatchDeleteInstances", _pick({"all_failure": all_failure, "body": body}))
 
     def batch_show_nodes_information(self, *, offset=_UNSET, limit=_UNSET):
-        """Batch show nodes information.
+        """List the nodes of many instances at once.
 
         GET /v2/{project_id}/instances-logical-nodes (BatchShowNodesInformation).
 
@@ -535,14 +535,14 @@ class SyncOperations:
         return self._call("BatchShowNodesInformation", _pick({"offset": offset, "limit": limit}))
 
     def export_instances_task(self, *, body=_UNSET):
-        """Export instances task.
+        """Start exporting the instance list to a spreadsheet.
 
         POST /v2/{project_id}/instances/export (ExportInstancesTask).
         """
         return self._call("ExportInstancesTask", _pick({"body": body}))
 
     def export_excel_job(self, *, job_id=_UNSET):
-        """Export excel job.
+        """Get the state and link of an instance-list export.
 
         GET /v2/{project_id}/instances/export-job (ExportExcelJob).
 
@@ -552,14 +552,14 @@ class SyncOperations:
         return self._call("ExportExcelJob", _pick({"job_id": job_id}))
 
     def list_statistics_of_running_instances(self):
-        """List statistics of running instances.
+        """Get usage statistics of every running instance.
 
         GET /v2/{project_id}/instances/statistic (ListStatisticsOfRunningInstances).
         """
         return self._call("ListStatisticsOfRunningInstances", {})
 
     def list_number_of_instances_in_different_status(self, *, include_failure=_UNSET):
-        """List number of instances in different status.
+        """Count instances per status.
 
         GET /v2/{project_id}/instances/status (ListNumberOfInstancesInDifferentStatus).
 
@@ -569,14 +569,14 @@ class SyncOperations:
         return self._call("ListNumberOfInstancesInDifferentStatus", _pick({"include_failure": include_failure}))
 
     def restart_or_flush_instances(self, *, body=_UNSET):
-        """Restart or flush instances.
+        """Restart instances or clear their data.
 
         PUT /v2/{project_id}/instances/status (RestartOrFlushInstances).
         """
         return self._call("RestartOrFlushInstances", _pick({"body": body}))
 
     def show_instance(self, *, instance_id=_UNSET):
-        """Show instance.
+        """Get one instance's details and status.
 
         GET /v2/{project_id}/instances/{instance_id} (ShowInstance).
 
@@ -586,7 +586,7 @@ class SyncOperations:
         return self._call("ShowInstance", _pick({"instance_id": instance_id}))
 
     def update_instance(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update instance.
+        """Change an instance's name, description, port, backup policy and similar settings.
 
         PUT /v2/{project_id}/instances/{instance_id} (UpdateInstance).
 
@@ -596,7 +596,7 @@ class SyncOperations:
         return self._call("UpdateInstance", _pick({"instance_id": instance_id, "body": body}))
 
     def delete_single_instance(self, *, instance_id=_UNSET):
-        """Delete single instance.
+        """Delete one instance.
 
         DELETE /v2/{project_id}/instances/{instance_id} (DeleteSingleInstance).
 
@@ -606,7 +606,7 @@ class SyncOperations:
         return self._call("DeleteSingleInstance", _pick({"instance_id": instance_id}))
 
     def list_acl_accounts(self, *, instance_id=_UNSET):
-        """List acl accounts.
+        """List an instance's ACL accounts.
 
         GET /v2/{project_id}/instances/{instance_id}/accounts (ListAclAccounts).
 
@@ -616,7 +616,7 @@ class SyncOperations:
         return self._call("ListAclAccounts", _pick({"instance_id": instance_id}))
 
     def create_acl_account(self, *, instance_id=_UNSET, body=_UNSET):
-        """Create acl account.
+        """Create an ACL account on an instance.
 
         POST /v2/{project_id}/instances/{instance_id}/accounts (CreateAclAccount).
 
@@ -626,7 +626,7 @@ class SyncOperations:
         return self._call("CreateAclAccount", _pick({"instance_id": instance_id, "body": body}))
 
     def update_acl_account_remark(self, *, instance_id=_UNSET, account_id=_UNSET, body=_UNSET):
-        """Update acl account remark.
+        """Change an ACL account's description.
 
         PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id} (UpdateAclAccountRemark).
 
@@ -637,7 +637,7 @@ class SyncOperations:
         return self._call("UpdateAclAccountRemark", _pick({"instance_id": instance_id, "account_id": account_id, "body": body}))
 
     def delete_acl_account(self, *, instance_id=_UNSET, account_id=_UNSET):
-        """Delete acl account.
+        """Delete an ACL account.
 
         DELETE /v2/{project_id}/instances/{instance_id}/accounts/{account_id} (DeleteAclAccount).
 
@@ -648,7 +648,7 @@ class SyncOperations:
         return self._call("DeleteAclAccount", _pick({"instance_id": instance_id, "account_id": account_id}))
 
     def update_acl_account_pass_word(self, *, instance_id=_UNSET, account_id=_UNSET, body=_UNSET):
-        """Update acl account pass word.
+        """Change an ACL account's password (old password needed).
 
         PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/modify (UpdateAclAccountPassWord).
 
@@ -659,7 +659,7 @@ class SyncOperations:
         return self._call("UpdateAclAccountPassWord", _pick({"instance_id": instance_id, "account_id": account_id, "body": body}))
 
     def reset_acl_account_pass_word(self, *, instance_id=_UNSET, account_id=_UNSET, body=_UNSET):
-        """Reset acl account pass word.
+        """Set a new password for an ACL account.
 
         PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/reset (ResetAclAccountPassWord).
 
@@ -670,7 +670,7 @@ class SyncOperations:
         return self._call("ResetAclAccountPassWord", _pick({"instance_id": instance_id, "account_id": account_id, "body": body}))
 
     def update_acl_account(self, *, instance_id=_UNSET, account_id=_UNSET, body=_UNSET):
-        """Update acl account.
+        """Change an ACL account's role (read or write).
 
         PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/role (UpdateAclAccount).
 
@@ -681,7 +681,7 @@ class SyncOperations:
         return self._call("UpdateAclAccount", _pick({"instance_id": instance_id, "account_id": account_id, "body": body}))
 
     def update_instance_config(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update instance config.
+        """Change configuration parameters, applied in the background.
 
         PUT /v2/{project_id}/instances/{instance_id}/async-configs (UpdateInstanceConfig).
 
@@ -691,7 +691,7 @@ class SyncOperations:
         return self._call("UpdateInstanceConfig", _pick({"instance_id": instance_id, "body": body}))
 
     def change_master_standby_async(self, *, instance_id=_UNSET):
-        """Change master standby async.
+        """Swap master and standby nodes in the background.
 
         PUT /v2/{project_id}/instances/{instance_id}/async-swap (ChangeMasterStandbyAsync).
 
@@ -701,7 +701,7 @@ class SyncOperations:
         return self._call("ChangeMasterStandbyAsync", _pick({"instance_id": instance_id}))
 
     def show_expire_key_scan_info(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET):
-        """Show expire key scan info.
+        """List expired-key scan records.
 
         GET /v2/{project_id}/instances/{instance_id}/auto-expire/histories (ShowExpireKeyScanInfo).
 
@@ -714,7 +714,7 @@ class SyncOperations:
         return self._call("ShowExpireKeyScanInfo", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "status": status}))
 
     def scan_expire_key(self, *, instance_id=_UNSET):
-        """Scan expire key.
+        """Scan for expired keys now.
 
         POST /v2/{project_id}/instances/{instance_id}/auto-expire/scan (ScanExpireKey).
 
@@ -724,7 +724,7 @@ class SyncOperations:
         return self._call("ScanExpireKey", _pick({"instance_id": instance_id}))
 
     def show_instance_bandwidth_auto_scaling_policy(self, *, instance_id=_UNSET):
-        """Show instance bandwidth auto scaling policy.
+        """Get an instance's bandwidth auto-scaling policy.
 
         GET /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth (ShowInstanceBandwidthAutoScalingPolicy).
 
@@ -734,7 +734,7 @@ class SyncOperations:
         return self._call("ShowInstanceBandwidthAutoScalingPolicy", _pick({"instance_id": instance_id}))
 
     def update_instance_bandwidth_auto_scaling_policy(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update instance bandwidth auto scaling policy.
+        """Set an instance's bandwidth auto-scaling policy.
 
         PUT /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth (UpdateInstanceBandwidthAutoScalingPolicy).
 
@@ -744,7 +744,7 @@ class SyncOperations:
         return self._call("UpdateInstanceBandwidthAutoScalingPolicy", _pick({"instance_id": instance_id, "body": body}))
 
     def delete_instance_bandwidth_auto_scaling_policy(self, *, instance_id=_UNSET):
-        """Delete instance bandwidth auto scaling policy.
+        """Remove an instance's bandwidth auto-scaling policy.
 
         DELETE /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth (DeleteInstanceBandwidthAutoScalingPolicy).
 
@@ -754,7 +754,7 @@ class SyncOperations:
         return self._call("DeleteInstanceBandwidthAutoScalingPolicy", _pick({"instance_id": instance_id}))
 
     def migrate_az(self, *, instance_id=_UNSET, body=_UNSET):
-        """Migrate az.
+        """Move instance nodes to other availability zones.
 
         PUT /v2/{project_id}/instances/{instance_id}/available-zones (MigrateAz).
 
@@ -764,7 +764,7 @@ class SyncOperations:
         return self._call("MigrateAz", _pick({"instance_id": instance_id, "body": body}))
 
     def list_backup_records(self, *, instance_id=_UNSET, begin_time=_UNSET, end_time=_UNSET, limit=_UNSET, offset=_UNSET):
-        """List backup records.
+        """List an instance's backups.
 
         GET /v2/{project_id}/instances/{instance_id}/backups (ListBackupRecords).
 
@@ -778,7 +778,7 @@ class SyncOperations:
         return self._call("ListBackupRecords", _pick({"instance_id": instance_id, "begin_time": begin_time, "end_time": end_time, "limit": limit, "offset": offset}))
 
     def copy_instance(self, *, instance_id=_UNSET, body=_UNSET):
-        """Copy instance.
+        """Back up an instance now.
 
         POST /v2/{project_id}/instances/{instance_id}/backups (CopyInstance).
 
@@ -788,7 +788,7 @@ class SyncOperations:
         return self._call("CopyInstance", _pick({"instance_id": instance_id, "body": body}))
 
     def delete_backup_file(self, *, instance_id=_UNSET, backup_id=_UNSET):
-        """Delete backup file.
+        """Delete one backup.
 
         DELETE /v2/{project_id}/instances/{instance_id}/backups/{backup_id} (DeleteBackupFile).
 
@@ -799,7 +799,7 @@ class SyncOperations:
         return self._call("DeleteBackupFile", _pick({"instance_id": instance_id, "backup_id": backup_id}))
 
     def list_backup_file_links(self, *, instance_id=_UNSET, backup_id=_UNSET, body=_UNSET):
-        """List backup file links.
+        """Get download links for a backup's files.
 
         POST /v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links (ListBackupFileLinks).
 
@@ -810,7 +810,7 @@ class SyncOperations:
         return self._call("ListBackupFileLinks", _pick({"instance_id": instance_id, "backup_id": backup_id, "body": body}))
 
     def update_instance_bandwidth(self, *, instance_id=_UNSET):
-        """Update instance bandwidth.
+        """Change an instance's bandwidth.
 
         PUT /v2/{project_id}/instances/{instance_id}/bandwidth (UpdateInstanceBandwidth).
 
@@ -820,7 +820,7 @@ class SyncOperations:
         return self._call("UpdateInstanceBandwidth", _pick({"instance_id": instance_id}))
 
     def show_bandwidths(self, *, instance_id=_UNSET):
-        """Show bandwidths.
+        """Get the bandwidth of an instance's shards.
 
         GET /v2/{project_id}/instances/{instance_id}/bandwidths (ShowBandwidths).
 
@@ -830,7 +830,7 @@ class SyncOperations:
         return self._call("ShowBandwidths", _pick({"instance_id": instance_id}))
 
     def update_bandwidth(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update bandwidth.
+        """Change the bandwidth of an instance's shards.
 
         PUT /v2/{project_id}/instances/{instance_id}/bandwidths (UpdateBandwidth).
 
@@ -840,7 +840,7 @@ class SyncOperations:
         return self._call("UpdateBandwidth", _pick({"instance_id": instance_id, "body": body}))
 
     def create_bigkey_scan_task(self, *, instance_id=_UNSET):
-        """Create bigkey scan task.
+        """Start a big key analysis.
 
         POST /v2/{project_id}/instances/{instance_id}/bigkey-task (CreateBigkeyScanTask).
 
@@ -850,7 +850,7 @@ class SyncOperations:
         return self._call("CreateBigkeyScanTask", _pick({"instance_id": instance_id}))
 
     def show_bigkey_scan_task_details(self, *, instance_id=_UNSET, bigkey_id=_UNSET):
-        """Show bigkey scan task details.
+        """Get a big key analysis and the big keys it found.
 
         GET /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id} (ShowBigkeyScanTaskDetails).
 
@@ -861,7 +861,7 @@ class SyncOperations:
         return self._call("ShowBigkeyScanTaskDetails", _pick({"instance_id": instance_id, "bigkey_id": bigkey_id}))
 
     def delete_bigkey_scan_task(self, *, instance_id=_UNSET, bigkey_id=_UNSET):
-        """Delete bigkey scan task.
+        """Delete a big key analysis record.
 
         DELETE /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id} (DeleteBigkeyScanTask).
 
@@ -872,7 +872,7 @@ class SyncOperations:
         return self._call("DeleteBigkeyScanTask", _pick({"instance_id": instance_id, "bigkey_id": bigkey_id}))
 
     def list_bigkey_scan_tasks(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET):
-        """List bigkey scan tasks.
+        """List big key analyses.
 
         GET /v2/{project_id}/instances/{instance_id}/bigkey-tasks (ListBigkeyScanTasks).
 
@@ -885,7 +885,7 @@ class SyncOperations:
         return self._call("ListBigkeyScanTasks", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "status": status}))
 
     def show_bigkey_autoscan_config(self, *, instance_id=_UNSET):
-        """Show bigkey autoscan config.
+        """Get the automatic big key analysis settings.
 
         GET /v2/{project_id}/instances/{instance_id}/bigkey/autoscan (ShowBigkeyAutoscanConfig).
 
@@ -895,7 +895,7 @@ class SyncOperations:
         return self._call("ShowBigkeyAutoscanConfig", _pick({"instance_id": instance_id}))
 
     def update_bigkey_autoscan_config(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update bigkey autoscan config.
+        """Set the automatic big key analysis settings.
 
         PUT /v2/{project_id}/instances/{instance_id}/bigkey/autoscan (UpdateBigkeyAutoscanConfig).
 
@@ -905,7 +905,7 @@ class SyncOperations:
         return self._call("UpdateBigkeyAutoscanConfig", _pick({"instance_id": instance_id, "body": body}))
 
     def list_clients(self, *, instance_id=_UNSET, node_id=_UNSET, offset=_UNSET, limit=_UNSET, addr=_UNSET, sort=_UNSET, order=_UNSET):
-        """List clients.
+        """Page through the client sessions found by a session scan.
 
         GET /v2/{project_id}/instances/{instance_id}/clients (ListClients).
 
@@ -921,7 +921,7 @@ class SyncOperations:
         return self._call("ListClients", _pick({"instance_id": instance_id, "node_id": node_id, "offset": offset, "limit": limit, "addr": addr, "sort": sort, "order": order}))
 
     def scan_clients(self, *, instance_id=_UNSET, body=_UNSET):
-        """Scan clients.
+        """Start scanning a node's client sessions.
 
         POST /v2/{project_id}/instances/{instance_id}/clients (ScanClients).
 
@@ -931,7 +931,7 @@ class SyncOperations:
         return self._call("ScanClients", _pick({"instance_id": instance_id, "body": body}))
 
     def hang_up_clients(self, *, instance_id=_UNSET, body=_UNSET):
-        """Hang up clients.
+        """Kill the given client sessions.
 
         POST /v2/{project_id}/instances/{instance_id}/clients/kill (HangUpClients).
 
@@ -941,7 +941,7 @@ class SyncOperations:
         return self._call("HangUpClients", _pick({"instance_id": instance_id, "body": body}))
 
     def hang_up_kill_all_clients(self, *, instance_id=_UNSET, body=_UNSET):
-        """Hang up kill all clients.
+        """Kill every client session of a node or instance.
 
         POST /v2/{project_id}/instances/{instance_id}/clients/kill-all (HangUpKillAllClients).
 
@@ -951,7 +951,7 @@ class SyncOperations:
         return self._call("HangUpKillAllClients", _pick({"instance_id": instance_id, "body": body}))
 
     def list_config_histories(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET):
-        """List config histories.
+        """List configuration change records.
 
         GET /v2/{project_id}/instances/{instance_id}/config-histories (ListConfigHistories).
 
@@ -963,7 +963,7 @@ class SyncOperations:
         return self._call("ListConfigHistories", _pick({"instance_id": instance_id, "offset": offset, "limit": limit}))
 
     def show_config_history_detail(self, *, instance_id=_UNSET, history_id=_UNSET):
-        """Show config history detail.
+        """Get one configuration change record.
 
         GET /v2/{project_id}/instances/{instance_id}/config-histories/{history_id} (ShowConfigHistoryDetail).
 
@@ -974,7 +974,7 @@ class SyncOperations:
         return self._call("ShowConfigHistoryDetail", _pick({"instance_id": instance_id, "history_id": history_id}))
 
     def list_configurations(self, *, instance_id=_UNSET):
-        """List configurations.
+        """Get an instance's configuration parameters.
 
         GET /v2/{project_id}/instances/{instance_id}/configs (ListConfigurations).
 
@@ -984,7 +984,7 @@ class SyncOperations:
         return self._call("ListConfigurations", _pick({"instance_id": instance_id}))
 
     def update_configurations(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update configurations.
+        """Change an instance's configuration parameters.
 
         PUT /v2/{project_id}/instances/{instance_id}/configs (UpdateConfigurations).
 
@@ -994,7 +994,7 @@ class SyncOperations:
         return self._call("UpdateConfigurations", _pick({"instance_id": instance_id, "body": body}))
 
     def validate_deletable_replica(self, *, instance_id=_UNSET):
-        """Validate deletable replica.
+        """List replicas that may be deleted.
 
         GET /v2/{project_id}/instances/{instance_id}/deletable-replication (ValidateDeletableReplica).
 
@@ -1004,7 +1004,7 @@ class SyncOperations:
         return self._call("ValidateDeletableReplica", _pick({"instance_id": instance_id}))
 
     def list_diagnosis_tasks(self, *, instance_id=_UNSET, limit=_UNSET, offset=_UNSET):
-        """List diagnosis tasks.
+        """List diagnosis reports.
 
         GET /v2/{project_id}/instances/{instance_id}/diagnosis (ListDiagnosisTasks).
 
@@ -1016,7 +1016,7 @@ class SyncOperations:
         return self._call("ListDiagnosisTasks", _pick({"instance_id": instance_id, "limit": limit, "offset": offset}))
 
     def create_diagnosis_task(self, *, instance_id=_UNSET, body=_UNSET):
-        """Create diagnosis task.
+        """Start diagnosing an instance over a time range.
 
         POST /v2/{project_id}/instances/{instance_id}/diagnosis (CreateDiagnosisTask).
 
@@ -1026,7 +1026,7 @@ class SyncOperations:
         return self._call("CreateDiagnosisTask", _pick({"instance_id": instance_id, "body": body}))
 
     def delete_diagnosis_task(self, *, instance_id=_UNSET, body=_UNSET):
-        """Delete diagnosis task.
+        """Delete diagnosis reports.
 
         DELETE /v2/{project_id}/instances/{instance_id}/diagnosis (DeleteDiagnosisTask).
 
@@ -1036,7 +1036,7 @@ class SyncOperations:
         return self._call("DeleteDiagnosisTask", _pick({"instance_id": instance_id, "body": body}))
 
     def delete_replication(self, *, instance_id=_UNSET, group_id=_UNSET, node_id=_UNSET):
-        """Delete replication (out-of-date API).
+        """Delete a replica from a shard (out-of-date API).
 
         DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id} (DeleteReplication, deprecated; use ResizeInstance).
 
@@ -1048,7 +1048,7 @@ class SyncOperations:
         return self._call("DeleteReplication", _pick({"instance_id": instance_id, "group_id": group_id, "node_id": node_id}))
 
     def delete_ip_from_domain_name(self, *, instance_id=_UNSET, group_id=_UNSET, node_id=_UNSET):
-        """Delete ip from domain name.
+        """Take a replica's IP out of the read-only domain name.
 
         DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/remove-ip (DeleteIpFromDomainName).
 
@@ -1060,7 +1060,7 @@ class SyncOperations:
         return self._call("DeleteIpFromDomainName", _pick({"instance_id": instance_id, "group_id": group_id, "node_id": node_id}))
 
     def update_slave_priority(self, *, instance_id=_UNSET, group_id=_UNSET, node_id=_UNSET, body=_UNSET):
-        """Update slave priority.
+        """Set a replica's priority for failover.
 
         POST /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/slave-priority (UpdateSlavePriority).
 
@@ -1072,7 +1072,7 @@ class SyncOperations:
         return self._call("UpdateSlavePriority", _pick({"instance_id": instance_id, "group_id": group_id, "node_id": node_id, "body": body}))
 
     def create_hotkey_scan_task(self, *, instance_id=_UNSET):
-        """Create hotkey scan task.
+        """Start a hot key analysis.
 
         POST /v2/{project_id}/instances/{instance_id}/hotkey-task (CreateHotkeyScanTask).
 
@@ -1082,7 +1082,7 @@ class SyncOperations:
         return self._call("CreateHotkeyScanTask", _pick({"instance_id": instance_id}))
 
     def show_hotkey_task_details(self, *, instance_id=_UNSET, hotkey_id=_UNSET):
-        """Show hotkey task details.
+        """Get a hot key analysis and the hot keys it found.
 
         GET /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id} (ShowHotkeyTaskDetails).
 
@@ -1093,7 +1093,7 @@ class SyncOperations:
         return self._call("ShowHotkeyTaskDetails", _pick({"instance_id": instance_id, "hotkey_id": hotkey_id}))
 
     def delete_hotkey_scan_task(self, *, instance_id=_UNSET, hotkey_id=_UNSET):
-        """Delete hotkey scan task.
+        """Delete a hot key analysis record.
 
         DELETE /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id} (DeleteHotkeyScanTask).
 
@@ -1104,7 +1104,7 @@ class SyncOperations:
         return self._call("DeleteHotkeyScanTask", _pick({"instance_id": instance_id, "hotkey_id": hotkey_id}))
 
     def list_hot_key_scan_tasks(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET):
-        """List hot key scan tasks.
+        """List hot key analyses.
 
         GET /v2/{project_id}/instances/{instance_id}/hotkey-tasks (ListHotKeyScanTasks).
 
@@ -1117,7 +1117,7 @@ class SyncOperations:
         return self._call("ListHotKeyScanTasks", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "status": status}))
 
     def show_hotkey_autoscan_config(self, *, instance_id=_UNSET):
-        """Show hotkey autoscan config.
+        """Get the automatic hot key analysis settings.
 
         GET /v2/{project_id}/instances/{instance_id}/hotkey/autoscan (ShowHotkeyAutoscanConfig).
 
@@ -1127,7 +1127,7 @@ class SyncOperations:
         return self._call("ShowHotkeyAutoscanConfig", _pick({"instance_id": instance_id}))
 
     def update_hotkey_auto_scan_config(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update hotkey auto scan config.
+        """Set the automatic hot key analysis settings.
 
         PUT /v2/{project_id}/instances/{instance_id}/hotkey/autoscan (UpdateHotkeyAutoScanConfig).
 
@@ -1137,7 +1137,7 @@ class SyncOperations:
         return self._call("UpdateHotkeyAutoScanConfig", _pick({"instance_id": instance_id, "body": body}))
 
     def download_hot_key(self, *, instance_id=_UNSET, task_id=_UNSET):
-        """Download hot key.
+        """Export the result of a hot key analysis.
 
         POST /v2/{project_id}/instances/{instance_id}/hotkey/{task_id}/export (DownloadHotKey).
 
@@ -1148,7 +1148,7 @@ class SyncOperations:
         return self._call("DownloadHotKey", _pick({"instance_id": instance_id, "task_id": task_id}))
 
     def show_nodes_information(self, *, instance_id=_UNSET):
-        """Show nodes information.
+        """List an instance's nodes.
 
         GET /v2/{project_id}/instances/{instance_id}/logical-nodes (ShowNodesInformation).
 
@@ -1158,7 +1158,7 @@ class SyncOperations:
         return self._call("ShowNodesInformation", _pick({"instance_id": instance_id}))
 
     def upgrade_instance_minor_version(self, *, instance_id=_UNSET, body=_UNSET):
-        """Upgrade instance minor version.
+        """Upgrade an instance to the latest minor version.
 
         POST /v2/{project_id}/instances/{instance_id}/minor-version/upgrade (UpgradeInstanceMinorVersion).
 
@@ -1168,7 +1168,7 @@ class SyncOperations:
         return self._call("UpgradeInstanceMinorVersion", _pick({"instance_id": instance_id, "body": body}))
 
     def show_instance_topology(self, *, instance_id=_UNSET):
-        """Show instance topology.
+        """Get an instance's node topology.
 
         GET /v2/{project_id}/instances/{instance_id}/nodes (ShowInstanceTopology).
 
@@ -1178,7 +1178,7 @@ class SyncOperations:
         return self._call("ShowInstanceTopology", _pick({"instance_id": instance_id}))
 
     def change_nodes_start_stop_status(self, *, instance_id=_UNSET, body=_UNSET):
-        """Change nodes start stop status.
+        """Start or stop instance nodes.
 
         PUT /v2/{project_id}/instances/{instance_id}/nodes/status (ChangeNodesStartStopStatus).
 
@@ -1188,7 +1188,7 @@ class SyncOperations:
         return self._call("ChangeNodesStartStopStatus", _pick({"instance_id": instance_id, "body": body}))
 
     def list_offline_key_analysis_task(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET):
-        """List offline key analysis task.
+        """List offline key analyses of an instance.
 
         GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis (ListOfflineKeyAnalysisTask).
 
@@ -1201,7 +1201,7 @@ class SyncOperations:
         return self._call("ListOfflineKeyAnalysisTask", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "status": status}))
 
     def create_offline_key_analysis(self, *, instance_id=_UNSET, body=_UNSET):
-        """Create offline key analysis.
+        """Start an offline key analysis of a node's backup.
 
         POST /v2/{project_id}/instances/{instance_id}/offline/key-analysis (CreateOfflineKeyAnalysis).
 
@@ -1211,7 +1211,7 @@ class SyncOperations:
         return self._call("CreateOfflineKeyAnalysis", _pick({"instance_id": instance_id, "body": body}))
 
     def show_offline_key_analysis_task(self, *, instance_id=_UNSET, task_id=_UNSET):
-        """Show offline key analysis task.
+        """Get an offline key analysis report (big keys, prefixes, per-type totals).
 
         GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id} (ShowOfflineKeyAnalysisTask).
 
@@ -1222,7 +1222,7 @@ class SyncOperations:
         return self._call("ShowOfflineKeyAnalysisTask", _pick({"instance_id": instance_id, "task_id": task_id}))
 
     def delete_offline_key_analysis_task(self, *, instance_id=_UNSET, task_id=_UNSET):
-        """Delete offline key analysis task.
+        """Delete an offline key analysis.
 
         DELETE /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id} (DeleteOfflineKeyAnalysisTask).
 
@@ -1233,7 +1233,7 @@ class SyncOperations:
         return self._call("DeleteOfflineKeyAnalysisTask", _pick({"instance_id": instance_id, "task_id": task_id}))
 
     def list_instance_operations(self, *, instance_id=_UNSET, operation_=_UNSET):
-        """List instance operations.
+        """Check whether an instance's specifications can be changed.
 
         GET /v2/{project_id}/instances/{instance_id}/operations (ListInstanceOperations).
 
@@ -1244,7 +1244,7 @@ class SyncOperations:
         return self._call("ListInstanceOperations", _pick({"instance_id": instance_id, "operation": operation_}))
 
     def update_password(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update password.
+        """Change an instance's password (old password needed).
 
         PUT /v2/{project_id}/instances/{instance_id}/password (UpdatePassword).
 
@@ -1254,7 +1254,7 @@ class SyncOperations:
         return self._call("UpdatePassword", _pick({"instance_id": instance_id, "body": body}))
 
     def reset_password(self, *, instance_id=_UNSET, body=_UNSET):
-        """Reset password.
+        """Set a new instance password.
 
         POST /v2/{project_id}/instances/{instance_id}/password/reset (ResetPassword).
 
@@ -1264,7 +1264,7 @@ class SyncOperations:
         return self._call("ResetPassword", _pick({"instance_id": instance_id, "body": body}))
 
     def update_public_ip(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update public ip.
+        """Bind or change an instance's public IP.
 
         POST /v2/{project_id}/instances/{instance_id}/public-ip (UpdatePublicIp).
 
@@ -1274,7 +1274,7 @@ class SyncOperations:
         return self._call("UpdatePublicIp", _pick({"instance_id": instance_id, "body": body}))
 
     def delete_public_ip(self, *, instance_id=_UNSET):
-        """Delete public ip.
+        """Unbind the public IP from an instance.
 
         DELETE /v2/{project_id}/instances/{instance_id}/public-ip (DeletePublicIp).
 
@@ -1284,7 +1284,7 @@ class SyncOperations:
         return self._call("DeletePublicIp", _pick({"instance_id": instance_id}))
 
     def list_redislog(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, log_type=_UNSET):
-        """List redislog.
+        """List collected Redis run logs.
 
         GET /v2/{project_id}/instances/{instance_id}/redislog (ListRedislog).
 
@@ -1297,7 +1297,7 @@ class SyncOperations:
         return self._call("ListRedislog", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "log_type": log_type}))
 
     def create_redislog(self, *, instance_id=_UNSET, query_time=_UNSET, log_type=_UNSET, replication_id=_UNSET):
-        """Create redislog.
+        """Collect Redis run logs.
 
         POST /v2/{project_id}/instances/{instance_id}/redislog (CreateRedislog).
 
@@ -1310,7 +1310,7 @@ class SyncOperations:
         return self._call("CreateRedislog", _pick({"instance_id": instance_id, "query_time": query_time, "log_type": log_type, "replication_id": replication_id}))
 
     def create_redislog_download_link(self, *, instance_id=_UNSET, id=_UNSET):
-        """Create redislog download link.
+        """Get a download link for a collected run log.
 
         POST /v2/{project_id}/instances/{instance_id}/redislog/{id}/links (CreateRedislogDownloadLink).
 
@@ -1321,7 +1321,7 @@ class SyncOperations:
         return self._call("CreateRedislogDownloadLink", _pick({"instance_id": instance_id, "id": id}))
 
     def resize_instance(self, *, instance_id=_UNSET, body=_UNSET):
-        """Resize instance.
+        """Change an instance's specification, capacity or replicas.
 
         POST /v2/{project_id}/instances/{instance_id}/resize (ResizeInstance).
 
@@ -1331,7 +1331,7 @@ class SyncOperations:
         return self._call("ResizeInstance", _pick({"instance_id": instance_id, "body": body}))
 
     def start_instance_resize_check_job(self, *, instance_id=_UNSET, body=_UNSET):
-        """Start instance resize check job.
+        """Run a pre-check before changing specifications.
 
         POST /v2/{project_id}/instances/{instance_id}/resize/check-job (StartInstanceResizeCheckJob).
 
@@ -1341,7 +1341,7 @@ class SyncOperations:
         return self._call("StartInstanceResizeCheckJob", _pick({"instance_id": instance_id, "body": body}))
 
     def list_restore_records(self, *, instance_id=_UNSET, begin_time=_UNSET, end_time=_UNSET, limit=_UNSET, offset=_UNSET):
-        """List restore records.
+        """List an instance's restorations.
 
         GET /v2/{project_id}/instances/{instance_id}/restores (ListRestoreRecords).
 
@@ -1355,7 +1355,7 @@ class SyncOperations:
         return self._call("ListRestoreRecords", _pick({"instance_id": instance_id, "begin_time": begin_time, "end_time": end_time, "limit": limit, "offset": offset}))
 
     def restore_instance(self, *, instance_id=_UNSET, body=_UNSET):
-        """Restore instance.
+        """Restore an instance from a backup.
 
         POST /v2/{project_id}/instances/{instance_id}/restores (RestoreInstance).
 
@@ -1365,7 +1365,7 @@ class SyncOperations:
         return self._call("RestoreInstance", _pick({"instance_id": instance_id, "body": body}))
 
     def create_auto_expire_scan_task(self, *, instance_id=_UNSET):
-        """Create auto expire scan task.
+        """Start an expired-key scan.
 
         POST /v2/{project_id}/instances/{instance_id}/scan-expire-keys-task (CreateAutoExpireScanTask).
 
@@ -1375,7 +1375,7 @@ class SyncOperations:
         return self._call("CreateAutoExpireScanTask", _pick({"instance_id": instance_id}))
 
     def show_expire_auto_scan_config(self, *, instance_id=_UNSET):
-        """Show expire auto scan config.
+        """Get the automatic expired-key scan settings.
 
         GET /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config (ShowExpireAutoScanConfig).
 
@@ -1385,7 +1385,7 @@ class SyncOperations:
         return self._call("ShowExpireAutoScanConfig", _pick({"instance_id": instance_id}))
 
     def update_expire_auto_scan_config(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update expire auto scan config.
+        """Set the automatic expired-key scan settings.
 
         PUT /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config (UpdateExpireAutoScanConfig).
 
@@ -1395,7 +1395,7 @@ class SyncOperations:
         return self._call("UpdateExpireAutoScanConfig", _pick({"instance_id": instance_id, "body": body}))
 
     def list_slowlog(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, sort_key=_UNSET, sort_dir=_UNSET, start_time=_UNSET, end_time=_UNSET, role=_UNSET):
-        """List slowlog.
+        """List slow queries in a time range.
 
         GET /v2/{project_id}/instances/{instance_id}/slowlog (ListSlowlog).
 
@@ -1412,7 +1412,7 @@ class SyncOperations:
         return self._call("ListSlowlog", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "sort_key": sort_key, "sort_dir": sort_dir, "start_time": start_time, "end_time": end_time, "role": role}))
 
     def show_instance_ssl_detail(self, *, instance_id=_UNSET):
-        """Show instance ssl detail.
+        """Get an instance's SSL state.
 
         GET /v2/{project_id}/instances/{instance_id}/ssl (ShowInstanceSslDetail).
 
@@ -1422,7 +1422,7 @@ class SyncOperations:
         return self._call("ShowInstanceSslDetail", _pick({"instance_id": instance_id}))
 
     def update_ssl_switch(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update ssl switch.
+        """Turn SSL on or off.
 
         PUT /v2/{project_id}/instances/{instance_id}/ssl (UpdateSslSwitch).
 
@@ -1432,7 +1432,7 @@ class SyncOperations:
         return self._call("UpdateSslSwitch", _pick({"instance_id": instance_id, "body": body}))
 
     def download_ssl_cert(self, *, instance_id=_UNSET):
-        """Download ssl cert.
+        """Get the instance's SSL certificate download link.
 
         POST /v2/{project_id}/instances/{instance_id}/ssl-certs/download (DownloadSslCert).
 
@@ -1442,7 +1442,7 @@ class SyncOperations:
         return self._call("DownloadSslCert", _pick({"instance_id": instance_id}))
 
     def change_master_standby(self, *, instance_id=_UNSET):
-        """Change master standby.
+        """Swap master and standby nodes.
 
         POST /v2/{project_id}/instances/{instance_id}/swap (ChangeMasterStandby).
 
@@ -1452,7 +1452,7 @@ class SyncOperations:
         return self._call("ChangeMasterStandby", _pick({"instance_id": instance_id}))
 
     def show_tags(self, *, instance_id=_UNSET):
-        """Show tags.
+        """List an instance's tags.
 
         GET /v2/{project_id}/instances/{instance_id}/tags (ShowTags).
 
@@ -1462,7 +1462,7 @@ class SyncOperations:
         return self._call("ShowTags", _pick({"instance_id": instance_id}))
 
     def list_background_task(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, start_time=_UNSET, end_time=_UNSET):
-        """List background task.
+        """List an instance's background tasks.
 
         GET /v2/{project_id}/instances/{instance_id}/tasks (ListBackgroundTask).
 
@@ -1476,7 +1476,7 @@ class SyncOperations:
         return self._call("ListBackgroundTask", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "start_time": start_time, "end_time": end_time}))
 
     def delete_background_task(self, *, instance_id=_UNSET, task_id=_UNSET):
-        """Delete background task.
+        """Delete a background task record.
 
         DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id} (DeleteBackgroundTask).
 
@@ -1487,7 +1487,7 @@ class SyncOperations:
         return self._call("DeleteBackgroundTask", _pick({"instance_id": instance_id, "task_id": task_id}))
 
     def show_background_task_progress(self, *, instance_id=_UNSET, task_id=_UNSET):
-        """Show background task progress.
+        """Get a background task's progress and steps.
 
         GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress (ShowBackgroundTaskProgress).
 
@@ -1498,7 +1498,7 @@ class SyncOperations:
         return self._call("ShowBackgroundTaskProgress", _pick({"instance_id": instance_id, "task_id": task_id}))
 
     def show_instance_version(self, *, instance_id=_UNSET):
-        """Show instance version.
+        """Get an instance's engine and proxy versions.
 
         GET /v2/{project_id}/instances/{instance_id}/version (ShowInstanceVersion).
 
@@ -1508,7 +1508,7 @@ class SyncOperations:
         return self._call("ShowInstanceVersion", _pick({"instance_id": instance_id}))
 
     def login_web_cli(self, *, instance_id=_UNSET, body=_UNSET):
-        """Login web cli.
+        """Log in to Web CLI.
 
         POST /v2/{project_id}/instances/{instance_id}/webcli/auth (LoginWebCli).
 
@@ -1518,7 +1518,7 @@ class SyncOperations:
         return self._call("LoginWebCli", _pick({"instance_id": instance_id, "body": body}))
 
     def execute_command_mobilization(self, *, instance_id=_UNSET, body=_UNSET):
-        """Execute command mobilization.
+        """Run a Redis command through Web CLI.
 
         POST /v2/{project_id}/instances/{instance_id}/webcli/command (ExecuteCommandMobilization).
 
@@ -1528,7 +1528,7 @@ class SyncOperations:
         return self._call("ExecuteCommandMobilization", _pick({"instance_id": instance_id, "body": body}))
 
     def logoff_web_cli(self, *, instance_id=_UNSET, body=_UNSET):
-        """Logoff web cli.
+        """Log out of Web CLI.
 
         POST /v2/{project_id}/instances/{instance_id}/webcli/logout (LogoffWebCli).
 
@@ -1538,7 +1538,7 @@ class SyncOperations:
         return self._call("LogoffWebCli", _pick({"instance_id": instance_id, "body": body}))
 
     def show_job_info(self, *, job_id=_UNSET):
-        """Show job info.
+        """Get the result of an asynchronous job.
 
         GET /v2/{project_id}/jobs/{job_id} (ShowJobInfo).
 
@@ -1548,21 +1548,21 @@ class SyncOperations:
         return self._call("ShowJobInfo", _pick({"job_id": job_id}))
 
     def create_migration_task(self, *, body=_UNSET):
-        """Create migration task.
+        """Create a migration that imports backup files.
 
         POST /v2/{project_id}/migration-task (CreateMigrationTask).
         """
         return self._call("CreateMigrationTask", _pick({"body": body}))
 
     def batch_stop_migration_tasks(self, *, body=_UNSET):
-        """Batch stop migration tasks.
+        """Stop several migrations.
 
         POST /v2/{project_id}/migration-task/batch-stop (BatchStopMigrationTasks).
         """
         return self._call("BatchStopMigrationTasks", _pick({"body": body}))
 
     def show_migration_task(self, *, task_id=_UNSET):
-        """Show migration task.
+        """Get one migration and its state.
 
         GET /v2/{project_id}/migration-task/{task_id} (ShowMigrationTask).
 
@@ -1572,7 +1572,7 @@ class SyncOperations:
         return self._call("ShowMigrationTask", _pick({"task_id": task_id}))
 
     def update_migration_task(self, *, task_id=_UNSET, body=_UNSET):
-        """Update migration task.
+        """Turn automatic reconnection of a migration on or off.
 
         PUT /v2/{project_id}/migration-task/{task_id} (UpdateMigrationTask).
 
@@ -1582,7 +1582,7 @@ class SyncOperations:
         return self._call("UpdateMigrationTask", _pick({"task_id": task_id, "body": body}))
 
     def exchange_instance_ip(self, *, task_id=_UNSET, body=_UNSET):
-        """Exchange instance ip.
+        """Swap the IP addresses of source and target after a migration.
 
         POST /v2/{project_id}/migration-task/{task_id}/exchange-ip (ExchangeInstanceIp).
 
@@ -1592,7 +1592,7 @@ class SyncOperations:
         return self._call("ExchangeInstanceIp", _pick({"task_id": task_id, "body": body}))
 
     def list_migration_task_logs(self, *, task_id=_UNSET, offset=_UNSET, limit=_UNSET, log_level=_UNSET):
-        """List migration task logs.
+        """List a migration's log entries.
 
         GET /v2/{project_id}/migration-task/{task_id}/logs (ListMigrationTaskLogs).
 
@@ -1605,7 +1605,7 @@ class SyncOperations:
         return self._call("ListMigrationTaskLogs", _pick({"task_id": task_id, "offset": offset, "limit": limit, "log_level": log_level}))
 
     def rollback_exchange_instance_ip(self, *, task_id=_UNSET):
-        """Rollback exchange instance ip.
+        """Undo an IP swap done after a migration.
 
         POST /v2/{project_id}/migration-task/{task_id}/rollback-ip (RollbackExchangeInstanceIp).
 
@@ -1615,7 +1615,7 @@ class SyncOperations:
         return self._call("RollbackExchangeInstanceIp", _pick({"task_id": task_id}))
 
     def show_migration_task_stats(self, *, task_id=_UNSET):
-        """Show migration task stats.
+        """Get the progress of an online migration.
 
         GET /v2/{project_id}/migration-task/{task_id}/stats (ShowMigrationTaskStats).
 
@@ -1625,7 +1625,7 @@ class SyncOperations:
         return self._call("ShowMigrationTaskStats", _pick({"task_id": task_id}))
 
     def stop_migration_task(self, *, task_id=_UNSET):
-        """Stop migration task.
+        """Stop a migration.
 
         POST /v2/{project_id}/migration-task/{task_id}/stop (StopMigrationTask).
 
@@ -1635,7 +1635,7 @@ class SyncOperations:
         return self._call("StopMigrationTask", _pick({"task_id": task_id}))
 
     def stop_migration_task_sync(self, *, task_id=_UNSET):
-        """Stop migration task sync.
+        """Stop a migration's incremental synchronization.
 
         POST /v2/{project_id}/migration-task/{task_id}/sync-stop (StopMigrationTaskSync).
 
@@ -1645,7 +1645,7 @@ class SyncOperations:
         return self._call("StopMigrationTaskSync", _pick({"task_id": task_id}))
 
     def list_migration_task(self, *, offset=_UNSET, limit=_UNSET, name=_UNSET):
-        """List migration task.
+        """List migrations.
 
         GET /v2/{project_id}/migration-tasks (ListMigrationTask).
 
@@ -1657,28 +1657,28 @@ class SyncOperations:
         return self._call("ListMigrationTask", _pick({"offset": offset, "limit": limit, "name": name}))
 
     def batch_restart_online_migration_tasks(self, *, body=_UNSET):
-        """Batch restart online migration tasks.
+        """Restart or resume several online migrations.
 
         POST /v2/{project_id}/migration-tasks/batch-restart (BatchRestartOnlineMigrationTasks).
         """
         return self._call("BatchRestartOnlineMigrationTasks", _pick({"body": body}))
 
     def delete_migration_task(self, *, body=_UNSET):
-        """Delete migration task.
+        """Delete migrations.
 
         DELETE /v2/{project_id}/migration-tasks/delete (DeleteMigrationTask).
         """
         return self._call("DeleteMigrationTask", _pick({"body": body}))
 
     def create_online_migration_task(self, *, body=_UNSET):
-        """Create online migration task.
+        """Create an online migration (creates its migrator instance).
 
         POST /v2/{project_id}/migration/instance (CreateOnlineMigrationTask).
         """
         return self._call("CreateOnlineMigrationTask", _pick({"body": body}))
 
     def set_online_migration_task(self, *, task_id=_UNSET, body=_UNSET):
-        """Set online migration task.
+        """Configure and start an online migration.
 
         POST /v2/{project_id}/migration/{task_id}/task (SetOnlineMigrationTask).
 
@@ -1688,7 +1688,7 @@ class SyncOperations:
         return self._call("SetOnlineMigrationTask", _pick({"task_id": task_id, "body": body}))
 
     def create_resize_order(self, *, instance_id=_UNSET, body=_UNSET):
-        """Create resize order.
+        """Create an order to resize a yearly/monthly instance.
 
         POST /v2/{project_id}/orders/instances/{instance_id}/resize (CreateResizeOrder).
 
@@ -1698,14 +1698,14 @@ class SyncOperations:
         return self._call("CreateResizeOrder", _pick({"instance_id": instance_id, "body": body}))
 
     def show_quota_of_tenant(self):
-        """Show quota of tenant.
+        """Get the tenant's quotas and usage.
 
         GET /v2/{project_id}/quota (ShowQuotaOfTenant).
         """
         return self._call("ShowQuotaOfTenant", {})
 
     def list_center_task(self, *, offset=_UNSET, limit=_UNSET, start_time=_UNSET, end_time=_UNSET):
-        """List center task.
+        """List the tenant's tasks in the task center.
 
         GET /v2/{project_id}/tasks (ListCenterTask).
 
@@ -1718,7 +1718,7 @@ class SyncOperations:
         return self._call("ListCenterTask", _pick({"offset": offset, "limit": limit, "start_time": start_time, "end_time": end_time}))
 
     def delete_center_task(self, *, task_id=_UNSET, body=_UNSET):
-        """Delete center task.
+        """Delete a task from the task center.
 
         DELETE /v2/{project_id}/tasks/{task_id} (DeleteCenterTask).
 
@@ -1728,7 +1728,7 @@ class SyncOperations:
         return self._call("DeleteCenterTask", _pick({"task_id": task_id, "body": body}))
 
     def update_client_ip_transparent_transmission(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update client ip transparent transmission.
+        """Turn client IP pass-through on or off.
 
         PUT /v2/{project_id}/{instance_id}/client-ip-transparent-transmission (UpdateClientIpTransparentTransmission).
 
@@ -1762,35 +1762,35 @@ class AsyncOperations:
         return await self._wait(waiter, _pick(params), timeout, interval)
 
     async def list_available_zones_v1(self):
-        """List available zones (out-of-date API).
+        """List the availability zones of the region (out-of-date API).
 
         GET /v1.0/availableZones (ListAvailableZonesV1, deprecated; use ListAvailableZones).
         """
         return await self._call("ListAvailableZonesV1", {})
 
     async def list_maintenance_windows_v1(self):
-        """List maintenance windows (out-of-date API).
+        """List the allowed maintenance time windows (out-of-date API).
 
         GET /v1.0/instances/maintain-windows (ListMaintenanceWindowsV1, deprecated; use ListMaintenanceWindows).
         """
         return await self._call("ListMaintenanceWindowsV1", {})
 
     async def list_products_v1(self):
-        """List products (out-of-date API).
+        """List the product specifications on sale (out-of-date API).
 
         GET /v1.0/products (ListProductsV1, deprecated; use ListFlavors).
         """
         return await self._call("ListProductsV1", {})
 
     async def list_tags_of_tenant_v1(self):
-        """List tags of tenant (out-of-date API).
+        """List every tag used on the tenant's instances (out-of-date API).
 
         GET /v1.0/{project_id}/dcs/tags (ListTagsOfTenantV1, deprecated; use ListTagsOfTenant).
         """
         return await self._call("ListTagsOfTenantV1", {})
 
     async def batch_create_or_delete_tags_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Batch create or delete tags (out-of-date API).
+        """Add or remove tags on an instance (out-of-date API).
 
         POST /v1.0/{project_id}/dcs/{instance_id}/tags/action (BatchCreateOrDeleteTagsV1, deprecated; use BatchCreateOrDeleteTags).
 
@@ -1800,7 +1800,7 @@ class AsyncOperations:
         return await self._call("BatchCreateOrDeleteTagsV1", _pick({"instance_id": instance_id, "body": body}))
 
     async def list_instances_v1(self, *, start=_UNSET, limit=_UNSET, name=_UNSET, id=_UNSET, status=_UNSET, ip=_UNSET, include_failure=_UNSET, is_exact_match_name=_UNSET, tags=_UNSET):
-        """List instances (out-of-date API).
+        """List instances, filtered and paged (out-of-date API).
 
         GET /v1.0/{project_id}/instances (ListInstancesV1, deprecated; use ListInstances).
 
@@ -1818,14 +1818,14 @@ class AsyncOperations:
         return await self._call("ListInstancesV1", _pick({"start": start, "limit": limit, "name": name, "id": id, "status": status, "ip": ip, "include_failure": include_failure, "isExactMatchName": is_exact_match_name, "tags": tags}))
 
     async def create_instance_v1(self, *, body=_UNSET):
-        """Create instance (out-of-date API).
+        """Create an instance (pay-per-use) (out-of-date API).
 
         POST /v1.0/{project_id}/instances (CreateInstanceV1, deprecated; use CreateInstance).
         """
         return await self._call("CreateInstanceV1", _pick({"body": body}))
 
     async def batch_delete_instances_v1(self, *, all_failure=_UNSET, body=_UNSET):
-        """Batch delete instances (out-of-date API).
+        """Delete several instances, or all that failed to be created (out-of-date API).
 
         DELETE /v1.0/{project_id}/instances (BatchDeleteInstancesV1, deprecated; use BatchDeleteInstances).
 
@@ -1835,14 +1835,14 @@ class AsyncOperations:
         return await self._call("BatchDeleteInstancesV1", _pick({"allFailure": all_failure, "body": body}))
 
     async def list_statistics_of_running_instances_v1(self):
-        """List statistics of running instances (out-of-date API).
+        """Get usage statistics of every running instance (out-of-date API).
 
         GET /v1.0/{project_id}/instances/statistic (ListStatisticsOfRunningInstancesV1, deprecated; use ListStatisticsOfRunningInstances).
         """
         return await self._call("ListStatisticsOfRunningInstancesV1", {})
 
     async def list_number_of_instances_in_different_status_v1(self, *, include_failure=_UNSET):
-        """List number of instances in different status (out-of-date API).
+        """Count instances per status (out-of-date API).
 
         GET /v1.0/{project_id}/instances/status (ListNumberOfInstancesInDifferentStatusV1, deprecated; use ListNumberOfInstancesInDifferentStatus).
 
@@ -1852,14 +1852,14 @@ class AsyncOperations:
         return await self._call("ListNumberOfInstancesInDifferentStatusV1", _pick({"includeFailure": include_failure}))
 
     async def restart_or_flush_instances_v1(self, *, body=_UNSET):
-        """Restart or flush instances (out-of-date API).
+        """Restart instances or clear their data (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/status (RestartOrFlushInstancesV1, deprecated; use RestartOrFlushInstances).
         """
         return await self._call("RestartOrFlushInstancesV1", _pick({"body": body}))
 
     async def show_instance_v1(self, *, instance_id=_UNSET):
-        """Show instance (out-of-date API).
+        """Get one instance's details and status (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id} (ShowInstanceV1, deprecated; use ShowInstance).
 
@@ -1869,7 +1869,7 @@ class AsyncOperations:
         return await self._call("ShowInstanceV1", _pick({"instance_id": instance_id}))
 
     async def update_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update instance (out-of-date API).
+        """Change an instance's name, description, port, backup policy and similar settings (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id} (UpdateInstanceV1, deprecated; use UpdateInstance).
 
@@ -1879,7 +1879,7 @@ class AsyncOperations:
         return await self._call("UpdateInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     async def delete_single_instance_v1(self, *, instance_id=_UNSET):
-        """Delete single instance (out-of-date API).
+        """Delete one instance (out-of-date API).
 
         DELETE /v1.0/{project_id}/instances/{instance_id} (DeleteSingleInstanceV1, deprecated; use DeleteSingleInstance).
 
@@ -1889,7 +1889,7 @@ class AsyncOperations:
         return await self._call("DeleteSingleInstanceV1", _pick({"instance_id": instance_id}))
 
     async def list_backup_records_v1(self, *, instance_id=_UNSET, start=_UNSET, limit=_UNSET, begin_time=_UNSET, end_time=_UNSET):
-        """List backup records (out-of-date API).
+        """List an instance's backups (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/backups (ListBackupRecordsV1, deprecated; use ListBackupRecords).
 
@@ -1903,7 +1903,7 @@ class AsyncOperations:
         return await self._call("ListBackupRecordsV1", _pick({"instance_id": instance_id, "start": start, "limit": limit, "beginTime": begin_time, "endTime": end_time}))
 
     async def copy_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Copy instance (out-of-date API).
+        """Back up an instance now (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/backups (CopyInstanceV1, deprecated; use CopyInstance).
 
@@ -1913,7 +1913,7 @@ class AsyncOperations:
         return await self._call("CopyInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     async def delete_backup_file_v1(self, *, instance_id=_UNSET, backup_id=_UNSET):
-        """Delete backup file (out-of-date API).
+        """Delete one backup (out-of-date API).
 
         DELETE /v1.0/{project_id}/instances/{instance_id}/backups/{backup_id} (DeleteBackupFileV1, deprecated; use DeleteBackupFile).
 
@@ -1924,7 +1924,7 @@ class AsyncOperations:
         return await self._call("DeleteBackupFileV1", _pick({"instance_id": instance_id, "backup_id": backup_id}))
 
     async def list_configurations_v1(self, *, instance_id=_UNSET):
-        """List configurations (out-of-date API).
+        """Get an instance's configuration parameters (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/configs (ListConfigurationsV1, deprecated; use ListConfigurations).
 
@@ -1934,7 +1934,7 @@ class AsyncOperations:
         return await self._call("ListConfigurationsV1", _pick({"instance_id": instance_id}))
 
     async def update_configurations_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update configurations (out-of-date API).
+        """Change an instance's configuration parameters (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id}/configs (UpdateConfigurationsV1, deprecated; use UpdateConfigurations).
 
@@ -1944,7 +1944,7 @@ class AsyncOperations:
         return await self._call("UpdateConfigurationsV1", _pick({"instance_id": instance_id, "body": body}))
 
     async def resize_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Resize instance (out-of-date API).
+        """Change an instance's specification, capacity or replicas (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/extend (ResizeInstanceV1, deprecated; use ResizeInstance).
 
@@ -1954,7 +1954,7 @@ class AsyncOperations:
         return await self._call("ResizeInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     async def update_password_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update password (out-of-date API).
+        """Change an instance's password (old password needed) (out-of-date API).
 
         PUT /v1.0/{project_id}/instances/{instance_id}/password (UpdatePasswordV1, deprecated; use UpdatePassword).
 
@@ -1964,7 +1964,7 @@ class AsyncOperations:
         return await self._call("UpdatePasswordV1", _pick({"instance_id": instance_id, "body": body}))
 
     async def list_restore_records_v1(self, *, instance_id=_UNSET, start=_UNSET, limit=_UNSET, begin_time=_UNSET, end_time=_UNSET):
-        """List restore records (out-of-date API).
+        """List an instance's restorations (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/restores (ListRestoreRecordsV1, deprecated; use ListRestoreRecords).
 
@@ -1978,7 +1978,7 @@ class AsyncOperations:
         return await self._call("ListRestoreRecordsV1", _pick({"instance_id": instance_id, "start": start, "limit": limit, "beginTime": begin_time, "endTime": end_time}))
 
     async def restore_instance_v1(self, *, instance_id=_UNSET, body=_UNSET):
-        """Restore instance (out-of-date API).
+        """Restore an instance from a backup (out-of-date API).
 
         POST /v1.0/{project_id}/instances/{instance_id}/restores (RestoreInstanceV1, deprecated; use RestoreInstance).
 
@@ -1988,7 +1988,7 @@ class AsyncOperations:
         return await self._call("RestoreInstanceV1", _pick({"instance_id": instance_id, "body": body}))
 
     async def show_tags_v1(self, *, instance_id=_UNSET):
-        """Show tags (out-of-date API).
+        """List an instance's tags (out-of-date API).
 
         GET /v1.0/{project_id}/instances/{instance_id}/tags (ShowTagsV1, deprecated; use ShowTags).
 
@@ -1998,28 +1998,28 @@ class AsyncOperations:
         return await self._call("ShowTagsV1", _pick({"instance_id": instance_id}))
 
     async def show_quota_of_tenant_v1(self):
-        """Show quota of tenant (out-of-date API).
+        """Get the tenant's quotas and usage (out-of-date API).
 
         GET /v1.0/{project_id}/quota (ShowQuotaOfTenantV1, deprecated; use ShowQuotaOfTenant).
         """
         return await self._call("ShowQuotaOfTenantV1", {})
 
     async def list_available_zones(self):
-        """List available zones.
+        """List the availability zones of the region.
 
         GET /v2/available-zones (ListAvailableZones).
         """
         return await self._call("ListAvailableZones", {})
 
     async def list_maintenance_windows(self):
-        """List maintenance windows.
+        """List the allowed maintenance time windows.
 
         GET /v2/instances/maintain-windows (ListMaintenanceWindows).
         """
         return await self._call("ListMaintenanceWindows", {})
 
     async def list_config_templates(self, *, name=_UNSET, template_id=_UNSET, type=_UNSET, engine=_UNSET, engine_version=_UNSET, cache_mode=_UNSET, description=_UNSET, offset=_UNSET, limit=_UNSET):
-        """List config templates.
+        """List system or custom parameter templates.
 
         GET /v2/{project_id}/config-templates (ListConfigTemplates).
 
@@ -2037,14 +2037,14 @@ class AsyncOperations:
         return await self._call("ListConfigTemplates", _pick({"name": name, "template_id": template_id, "type": type, "engine": engine, "engine_version": engine_version, "cache_mode": cache_mode, "description": description, "offset": offset, "limit": limit}))
 
     async def create_custom_template(self, *, body=_UNSET):
-        """Create custom template.
+        """Create a custom parameter template.
 
         POST /v2/{project_id}/config-templates (CreateCustomTemplate).
         """
         return await self._call("CreateCustomTemplate", _pick({"body": body}))
 
     async def show_config_template(self, *, template_id=_UNSET, type=_UNSET):
-        """Show config template.
+        """Get one parameter template and its parameters.
 
         GET /v2/{project_id}/config-templates/{template_id} (ShowConfigTemplate).
 
@@ -2055,7 +2055,7 @@ class AsyncOperations:
         return await self._call("ShowConfigTemplate", _pick({"template_id": template_id, "type": type}))
 
     async def update_config_template(self, *, template_id=_UNSET, body=_UNSET):
-        """Update config template.
+        """Change a custom parameter template.
 
         PUT /v2/{project_id}/config-templates/{template_id} (UpdateConfigTemplate).
 
@@ -2065,7 +2065,7 @@ class AsyncOperations:
         return await self._call("UpdateConfigTemplate", _pick({"template_id": template_id, "body": body}))
 
     async def delete_config_template(self, *, template_id=_UNSET):
-        """Delete config template.
+        """Delete a custom parameter template.
 
         DELETE /v2/{project_id}/config-templates/{template_id} (DeleteConfigTemplate).
 
@@ -2075,14 +2075,14 @@ class AsyncOperations:
         return await self._call("DeleteConfigTemplate", _pick({"template_id": template_id}))
 
     async def list_tags_of_tenant(self):
-        """List tags of tenant.
+        """List every tag used on the tenant's instances.
 
         GET /v2/{project_id}/dcs/tags (ListTagsOfTenant).
         """
         return await self._call("ListTagsOfTenant", {})
 
     async def batch_create_or_delete_tags(self, *, instance_id=_UNSET, body=_UNSET):
-        """Batch create or delete tags.
+        """Add or remove tags on an instance.
 
         POST /v2/{project_id}/dcs/{instance_id}/tags/action (BatchCreateOrDeleteTags).
 
@@ -2092,7 +2092,7 @@ class AsyncOperations:
         return await self._call("BatchCreateOrDeleteTags", _pick({"instance_id": instance_id, "body": body}))
 
     async def show_diagnosis_task_details(self, *, report_id=_UNSET):
-        """Show diagnosis task details.
+        """Get one diagnosis report.
 
         GET /v2/{project_id}/diagnosis/{report_id} (ShowDiagnosisTaskDetails).
 
@@ -2102,7 +2102,7 @@ class AsyncOperations:
         return await self._call("ShowDiagnosisTaskDetails", _pick({"report_id": report_id}))
 
     async def list_monitored_objects(self, *, dim_name=_UNSET, offset=_UNSET, limit=_UNSET):
-        """List monitored objects.
+        """List monitored objects of the first (instance) dimension.
 
         GET /v2/{project_id}/dims/monitored-objects (ListMonitoredObjects).
 
@@ -2114,7 +2114,7 @@ class AsyncOperations:
         return await self._call("ListMonitoredObjects", _pick({"dim_name": dim_name, "offset": offset, "limit": limit}))
 
     async def list_monitored_objects_of_instance(self, *, instance_id=_UNSET, dim_name=_UNSET):
-        """List monitored objects of instance.
+        """List monitored objects of an instance's second dimension (nodes, proxies).
 
         GET /v2/{project_id}/dims/monitored-objects/{instance_id} (ListMonitoredObjectsOfInstance).
 
@@ -2125,7 +2125,7 @@ class AsyncOperations:
         return await self._call("ListMonitoredObjectsOfInstance", _pick({"instance_id": instance_id, "dim_name": dim_name}))
 
     async def list_flavors(self, *, instance_id=_UNSET, spec_code=_UNSET, cache_mode=_UNSET, engine=_UNSET, engine_version=_UNSET, cpu_type=_UNSET, capacity=_UNSET):
-        """List flavors.
+        """List instance flavors and their prices/specs.
 
         GET /v2/{project_id}/flavors (ListFlavors).
 
@@ -2141,7 +2141,7 @@ class AsyncOperations:
         return await self._call("ListFlavors", _pick({"instance_id": instance_id, "spec_code": spec_code, "cache_mode": cache_mode, "engine": engine, "engine_version": engine_version, "cpu_type": cpu_type, "capacity": capacity}))
 
     async def list_group_replication_info(self, *, instance_id=_UNSET):
-        """List group replication info.
+        """List an instance's shards and their replicas.
 
         GET /v2/{project_id}/instance/{instance_id}/groups (ListGroupReplicationInfo).
 
@@ -2151,7 +2151,7 @@ class AsyncOperations:
         return await self._call("ListGroupReplicationInfo", _pick({"instance_id": instance_id}))
 
     async def show_replication_states(self, *, instance_id=_UNSET, group_id=_UNSET):
-        """Show replication states.
+        """Get the replication state of a shard's nodes.
 
         GET /v2/{project_id}/instance/{instance_id}/groups/{group_id}/group-nodes-state (ShowReplicationStates).
 
@@ -2162,7 +2162,7 @@ class AsyncOperations:
         return await self._call("ShowReplicationStates", _pick({"instance_id": instance_id, "group_id": group_id}))
 
     async def create_replication(self, *, instance_id=_UNSET, group_id=_UNSET, body=_UNSET):
-        """Create replication (out-of-date API).
+        """Add replicas to an instance's shard (out-of-date API).
 
         POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications (CreateReplication, deprecated; use ResizeInstance).
 
@@ -2173,7 +2173,7 @@ class AsyncOperations:
         return await self._call("CreateReplication", _pick({"instance_id": instance_id, "group_id": group_id, "body": body}))
 
     async def execute_cluster_switchover(self, *, instance_id=_UNSET, group_id=_UNSET, node_id=_UNSET):
-        """Execute cluster switchover.
+        """Promote a replica to master in a cluster shard.
 
         POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications/{node_id}/async-switchover (ExecuteClusterSwitchover).
 
@@ -2185,7 +2185,7 @@ class AsyncOperations:
         return await self._call("ExecuteClusterSwitchover", _pick({"instance_id": instance_id, "group_id": group_id, "node_id": node_id}))
 
     async def show_ip_whitelist(self, *, instance_id=_UNSET):
-        """Show ip whitelist.
+        """Get an instance's IP whitelist groups.
 
         GET /v2/{project_id}/instance/{instance_id}/whitelist (ShowIpWhitelist).
 
@@ -2195,7 +2195,7 @@ class AsyncOperations:
         return await self._call("ShowIpWhitelist", _pick({"instance_id": instance_id}))
 
     async def update_ip_whitelist(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update ip whitelist.
+        """Set an instance's IP whitelist groups.
 
         PUT /v2/{project_id}/instance/{instance_id}/whitelist (UpdateIpWhitelist).
 
@@ -2205,7 +2205,7 @@ class AsyncOperations:
         return await self._call("UpdateIpWhitelist", _pick({"instance_id": instance_id, "body": body}))
 
     async def update_ip_whitelist_async(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update ip whitelist async.
+        """Set an instance's IP whitelist groups, finished in the background.
 
         PUT /v2/{project_id}/instance/{instance_id}/whitelist-async (UpdateIpWhitelistAsync).
 
@@ -2215,7 +2215,7 @@ class AsyncOperations:
         return await self._call("UpdateIpWhitelistAsync", _pick({"instance_id": instance_id, "body": body}))
 
     async def list_instances(self, *, instance_id=_UNSET, include_failure=_UNSET, include_delete=_UNSET, name=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET, name_equal=_UNSET, tags=_UNSET, ip=_UNSET, capacity=_UNSET):
-        """List instances.
+        """List instances, filtered and paged.
 
         GET /v2/{project_id}/instances (ListInstances).
 
@@ -2235,14 +2235,14 @@ class AsyncOperations:
         return await self._call("ListInstances", _pick({"instance_id": instance_id, "include_failure": include_failure, "include_delete": include_delete, "name": name, "offset": offset, "limit": limit, "status": status, "name_equal": name_equal, "tags": tags, "ip": ip, "capacity": capacity}))
 
     async def create_instance(self, *, body=_UNSET):
-        """Create instance.
+        """Create an instance (pay-per-use).
 
         POST /v2/{project_id}/instances (CreateInstance).
         """
         return await self._call("CreateInstance", _pick({"body": body}))
 
     async def batch_delete_instances(self, *, all_failure=_UNSET, body=_UNSET):
-        """Batch delete instances.
+        """Delete several instances, or all that failed to be created.
 
         DELETE /v2/{project_id}/instances (BatchDeleteInstances).
 
@@ -2252,7 +2252,7 @@ class AsyncOperations:
         return await self._call("BatchDeleteInstances", _pick({"all_failure": all_failure, "body": body}))
 
     async def batch_show_nodes_information(self, *, offset=_UNSET, limit=_UNSET):
-        """Batch show nodes information.
+        """List the nodes of many instances at once.
 
         GET /v2/{project_id}/instances-logical-nodes (BatchShowNodesInformation).
 
@@ -2263,14 +2263,14 @@ class AsyncOperations:
         return await self._call("BatchShowNodesInformation", _pick({"offset": offset, "limit": limit}))
 
     async def export_instances_task(self, *, body=_UNSET):
-        """Export instances task.
+        """Start exporting the instance list to a spreadsheet.
 
         POST /v2/{project_id}/instances/export (ExportInstancesTask).
         """
         return await self._call("ExportInstancesTask", _pick({"body": body}))
 
     async def export_excel_job(self, *, job_id=_UNSET):
-        """Export excel job.
+        """Get the state and link of an instance-list export.
 
         GET /v2/{project_id}/instances/export-job (ExportExcelJob).
 
@@ -2280,14 +2280,14 @@ class AsyncOperations:
         return await self._call("ExportExcelJob", _pick({"job_id": job_id}))
 
     async def list_statistics_of_running_instances(self):
-        """List statistics of running instances.
+        """Get usage statistics of every running instance.
 
         GET /v2/{project_id}/instances/statistic (ListStatisticsOfRunningInstances).
         """
         return await self._call("ListStatisticsOfRunningInstances", {})
 
     async def list_number_of_instances_in_different_status(self, *, include_failure=_UNSET):
-        """List number of instances in different status.
+        """Count instances per status.
 
         GET /v2/{project_id}/instances/status (ListNumberOfInstancesInDifferentStatus).
 
@@ -2297,14 +2297,14 @@ class AsyncOperations:
         return await self._call("ListNumberOfInstancesInDifferentStatus", _pick({"include_failure": include_failure}))
 
     async def restart_or_flush_instances(self, *, body=_UNSET):
-        """Restart or flush instances.
+        """Restart instances or clear their data.
 
         PUT /v2/{project_id}/instances/status (RestartOrFlushInstances).
         """
         return await self._call("RestartOrFlushInstances", _pick({"body": body}))
 
     async def show_instance(self, *, instance_id=_UNSET):
-        """Show instance.
+        """Get one instance's details and status.
 
         GET /v2/{project_id}/instances/{instance_id} (ShowInstance).
 
@@ -2314,7 +2314,7 @@ class AsyncOperations:
         return await self._call("ShowInstance", _pick({"instance_id": instance_id}))
 
     async def update_instance(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update instance.
+        """Change an instance's name, description, port, backup policy and similar settings.
 
         PUT /v2/{project_id}/instances/{instance_id} (UpdateInstance).
 
@@ -2324,7 +2324,7 @@ class AsyncOperations:
         return await self._call("UpdateInstance", _pick({"instance_id": instance_id, "body": body}))
 
     async def delete_single_instance(self, *, instance_id=_UNSET):
-        """Delete single instance.
+        """Delete one instance.
 
         DELETE /v2/{project_id}/instances/{instance_id} (DeleteSingleInstance).
 
@@ -2334,7 +2334,7 @@ class AsyncOperations:
         return await self._call("DeleteSingleInstance", _pick({"instance_id": instance_id}))
 
     async def list_acl_accounts(self, *, instance_id=_UNSET):
-        """List acl accounts.
+        """List an instance's ACL accounts.
 
         GET /v2/{project_id}/instances/{instance_id}/accounts (ListAclAccounts).
 
@@ -2344,7 +2344,7 @@ class AsyncOperations:
         return await self._call("ListAclAccounts", _pick({"instance_id": instance_id}))
 
     async def create_acl_account(self, *, instance_id=_UNSET, body=_UNSET):
-        """Create acl account.
+        """Create an ACL account on an instance.
 
         POST /v2/{project_id}/instances/{instance_id}/accounts (CreateAclAccount).
 
@@ -2354,7 +2354,7 @@ class AsyncOperations:
         return await self._call("CreateAclAccount", _pick({"instance_id": instance_id, "body": body}))
 
     async def update_acl_account_remark(self, *, instance_id=_UNSET, account_id=_UNSET, body=_UNSET):
-        """Update acl account remark.
+        """Change an ACL account's description.
 
         PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id} (UpdateAclAccountRemark).
 
@@ -2365,7 +2365,7 @@ class AsyncOperations:
         return await self._call("UpdateAclAccountRemark", _pick({"instance_id": instance_id, "account_id": account_id, "body": body}))
 
     async def delete_acl_account(self, *, instance_id=_UNSET, account_id=_UNSET):
-        """Delete acl account.
+        """Delete an ACL account.
 
         DELETE /v2/{project_id}/instances/{instance_id}/accounts/{account_id} (DeleteAclAccount).
 
@@ -2376,7 +2376,7 @@ class AsyncOperations:
         return await self._call("DeleteAclAccount", _pick({"instance_id": instance_id, "account_id": account_id}))
 
     async def update_acl_account_pass_word(self, *, instance_id=_UNSET, account_id=_UNSET, body=_UNSET):
-        """Update acl account pass word.
+        """Change an ACL account's password (old password needed).
 
         PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/modify (UpdateAclAccountPassWord).
 
@@ -2387,7 +2387,7 @@ class AsyncOperations:
         return await self._call("UpdateAclAccountPassWord", _pick({"instance_id": instance_id, "account_id": account_id, "body": body}))
 
     async def reset_acl_account_pass_word(self, *, instance_id=_UNSET, account_id=_UNSET, body=_UNSET):
-        """Reset acl account pass word.
+        """Set a new password for an ACL account.
 
         PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/reset (ResetAclAccountPassWord).
 
@@ -2398,7 +2398,7 @@ class AsyncOperations:
         return await self._call("ResetAclAccountPassWord", _pick({"instance_id": instance_id, "account_id": account_id, "body": body}))
 
     async def update_acl_account(self, *, instance_id=_UNSET, account_id=_UNSET, body=_UNSET):
-        """Update acl account.
+        """Change an ACL account's role (read or write).
 
         PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/role (UpdateAclAccount).
 
@@ -2409,7 +2409,7 @@ class AsyncOperations:
         return await self._call("UpdateAclAccount", _pick({"instance_id": instance_id, "account_id": account_id, "body": body}))
 
     async def update_instance_config(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update instance config.
+        """Change configuration parameters, applied in the background.
 
         PUT /v2/{project_id}/instances/{instance_id}/async-configs (UpdateInstanceConfig).
 
@@ -2419,7 +2419,7 @@ class AsyncOperations:
         return await self._call("UpdateInstanceConfig", _pick({"instance_id": instance_id, "body": body}))
 
     async def change_master_standby_async(self, *, instance_id=_UNSET):
-        """Change master standby async.
+        """Swap master and standby nodes in the background.
 
         PUT /v2/{project_id}/instances/{instance_id}/async-swap (ChangeMasterStandbyAsync).
 
@@ -2429,7 +2429,7 @@ class AsyncOperations:
         return await self._call("ChangeMasterStandbyAsync", _pick({"instance_id": instance_id}))
 
     async def show_expire_key_scan_info(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET):
-        """Show expire key scan info.
+        """List expired-key scan records.
 
         GET /v2/{project_id}/instances/{instance_id}/auto-expire/histories (ShowExpireKeyScanInfo).
 
@@ -2442,7 +2442,7 @@ class AsyncOperations:
         return await self._call("ShowExpireKeyScanInfo", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "status": status}))
 
     async def scan_expire_key(self, *, instance_id=_UNSET):
-        """Scan expire key.
+        """Scan for expired keys now.
 
         POST /v2/{project_id}/instances/{instance_id}/auto-expire/scan (ScanExpireKey).
 
@@ -2452,7 +2452,7 @@ class AsyncOperations:
         return await self._call("ScanExpireKey", _pick({"instance_id": instance_id}))
 
     async def show_instance_bandwidth_auto_scaling_policy(self, *, instance_id=_UNSET):
-        """Show instance bandwidth auto scaling policy.
+        """Get an instance's bandwidth auto-scaling policy.
 
         GET /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth (ShowInstanceBandwidthAutoScalingPolicy).
 
@@ -2462,7 +2462,7 @@ class AsyncOperations:
         return await self._call("ShowInstanceBandwidthAutoScalingPolicy", _pick({"instance_id": instance_id}))
 
     async def update_instance_bandwidth_auto_scaling_policy(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update instance bandwidth auto scaling policy.
+        """Set an instance's bandwidth auto-scaling policy.
 
         PUT /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth (UpdateInstanceBandwidthAutoScalingPolicy).
 
@@ -2472,7 +2472,7 @@ class AsyncOperations:
         return await self._call("UpdateInstanceBandwidthAutoScalingPolicy", _pick({"instance_id": instance_id, "body": body}))
 
     async def delete_instance_bandwidth_auto_scaling_policy(self, *, instance_id=_UNSET):
-        """Delete instance bandwidth auto scaling policy.
+        """Remove an instance's bandwidth auto-scaling policy.
 
         DELETE /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth (DeleteInstanceBandwidthAutoScalingPolicy).
 
@@ -2482,7 +2482,7 @@ class AsyncOperations:
         return await self._call("DeleteInstanceBandwidthAutoScalingPolicy", _pick({"instance_id": instance_id}))
 
     async def migrate_az(self, *, instance_id=_UNSET, body=_UNSET):
-        """Migrate az.
+        """Move instance nodes to other availability zones.
 
         PUT /v2/{project_id}/instances/{instance_id}/available-zones (MigrateAz).
 
@@ -2492,7 +2492,7 @@ class AsyncOperations:
         return await self._call("MigrateAz", _pick({"instance_id": instance_id, "body": body}))
 
     async def list_backup_records(self, *, instance_id=_UNSET, begin_time=_UNSET, end_time=_UNSET, limit=_UNSET, offset=_UNSET):
-        """List backup records.
+        """List an instance's backups.
 
         GET /v2/{project_id}/instances/{instance_id}/backups (ListBackupRecords).
 
@@ -2506,7 +2506,7 @@ class AsyncOperations:
         return await self._call("ListBackupRecords", _pick({"instance_id": instance_id, "begin_time": begin_time, "end_time": end_time, "limit": limit, "offset": offset}))
 
     async def copy_instance(self, *, instance_id=_UNSET, body=_UNSET):
-        """Copy instance.
+        """Back up an instance now.
 
         POST /v2/{project_id}/instances/{instance_id}/backups (CopyInstance).
 
@@ -2516,7 +2516,7 @@ class AsyncOperations:
         return await self._call("CopyInstance", _pick({"instance_id": instance_id, "body": body}))
 
     async def delete_backup_file(self, *, instance_id=_UNSET, backup_id=_UNSET):
-        """Delete backup file.
+        """Delete one backup.
 
         DELETE /v2/{project_id}/instances/{instance_id}/backups/{backup_id} (DeleteBackupFile).
 
@@ -2527,7 +2527,7 @@ class AsyncOperations:
         return await self._call("DeleteBackupFile", _pick({"instance_id": instance_id, "backup_id": backup_id}))
 
     async def list_backup_file_links(self, *, instance_id=_UNSET, backup_id=_UNSET, body=_UNSET):
-        """List backup file links.
+        """Get download links for a backup's files.
 
         POST /v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links (ListBackupFileLinks).
 
@@ -2538,7 +2538,7 @@ class AsyncOperations:
         return await self._call("ListBackupFileLinks", _pick({"instance_id": instance_id, "backup_id": backup_id, "body": body}))
 
     async def update_instance_bandwidth(self, *, instance_id=_UNSET):
-        """Update instance bandwidth.
+        """Change an instance's bandwidth.
 
         PUT /v2/{project_id}/instances/{instance_id}/bandwidth (UpdateInstanceBandwidth).
 
@@ -2548,7 +2548,7 @@ class AsyncOperations:
         return await self._call("UpdateInstanceBandwidth", _pick({"instance_id": instance_id}))
 
     async def show_bandwidths(self, *, instance_id=_UNSET):
-        """Show bandwidths.
+        """Get the bandwidth of an instance's shards.
 
         GET /v2/{project_id}/instances/{instance_id}/bandwidths (ShowBandwidths).
 
@@ -2558,7 +2558,7 @@ class AsyncOperations:
         return await self._call("ShowBandwidths", _pick({"instance_id": instance_id}))
 
     async def update_bandwidth(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update bandwidth.
+        """Change the bandwidth of an instance's shards.
 
         PUT /v2/{project_id}/instances/{instance_id}/bandwidths (UpdateBandwidth).
 
@@ -2568,7 +2568,7 @@ class AsyncOperations:
         return await self._call("UpdateBandwidth", _pick({"instance_id": instance_id, "body": body}))
 
     async def create_bigkey_scan_task(self, *, instance_id=_UNSET):
-        """Create bigkey scan task.
+        """Start a big key analysis.
 
         POST /v2/{project_id}/instances/{instance_id}/bigkey-task (CreateBigkeyScanTask).
 
@@ -2578,7 +2578,7 @@ class AsyncOperations:
         return await self._call("CreateBigkeyScanTask", _pick({"instance_id": instance_id}))
 
     async def show_bigkey_scan_task_details(self, *, instance_id=_UNSET, bigkey_id=_UNSET):
-        """Show bigkey scan task details.
+        """Get a big key analysis and the big keys it found.
 
         GET /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id} (ShowBigkeyScanTaskDetails).
 
@@ -2589,7 +2589,7 @@ class AsyncOperations:
         return await self._call("ShowBigkeyScanTaskDetails", _pick({"instance_id": instance_id, "bigkey_id": bigkey_id}))
 
     async def delete_bigkey_scan_task(self, *, instance_id=_UNSET, bigkey_id=_UNSET):
-        """Delete bigkey scan task.
+        """Delete a big key analysis record.
 
         DELETE /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id} (DeleteBigkeyScanTask).
 
@@ -2600,7 +2600,7 @@ class AsyncOperations:
         return await self._call("DeleteBigkeyScanTask", _pick({"instance_id": instance_id, "bigkey_id": bigkey_id}))
 
     async def list_bigkey_scan_tasks(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET):
-        """List bigkey scan tasks.
+        """List big key analyses.
 
         GET /v2/{project_id}/instances/{instance_id}/bigkey-tasks (ListBigkeyScanTasks).
 
@@ -2613,7 +2613,7 @@ class AsyncOperations:
         return await self._call("ListBigkeyScanTasks", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "status": status}))
 
     async def show_bigkey_autoscan_config(self, *, instance_id=_UNSET):
-        """Show bigkey autoscan config.
+        """Get the automatic big key analysis settings.
 
         GET /v2/{project_id}/instances/{instance_id}/bigkey/autoscan (ShowBigkeyAutoscanConfig).
 
@@ -2623,7 +2623,7 @@ class AsyncOperations:
         return await self._call("ShowBigkeyAutoscanConfig", _pick({"instance_id": instance_id}))
 
     async def update_bigkey_autoscan_config(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update bigkey autoscan config.
+        """Set the automatic big key analysis settings.
 
         PUT /v2/{project_id}/instances/{instance_id}/bigkey/autoscan (UpdateBigkeyAutoscanConfig).
 
@@ -2633,7 +2633,7 @@ class AsyncOperations:
         return await self._call("UpdateBigkeyAutoscanConfig", _pick({"instance_id": instance_id, "body": body}))
 
     async def list_clients(self, *, instance_id=_UNSET, node_id=_UNSET, offset=_UNSET, limit=_UNSET, addr=_UNSET, sort=_UNSET, order=_UNSET):
-        """List clients.
+        """Page through the client sessions found by a session scan.
 
         GET /v2/{project_id}/instances/{instance_id}/clients (ListClients).
 
@@ -2649,7 +2649,7 @@ class AsyncOperations:
         return await self._call("ListClients", _pick({"instance_id": instance_id, "node_id": node_id, "offset": offset, "limit": limit, "addr": addr, "sort": sort, "order": order}))
 
     async def scan_clients(self, *, instance_id=_UNSET, body=_UNSET):
-        """Scan clients.
+        """Start scanning a node's client sessions.
 
         POST /v2/{project_id}/instances/{instance_id}/clients (ScanClients).
 
@@ -2659,7 +2659,7 @@ class AsyncOperations:
         return await self._call("ScanClients", _pick({"instance_id": instance_id, "body": body}))
 
     async def hang_up_clients(self, *, instance_id=_UNSET, body=_UNSET):
-        """Hang up clients.
+        """Kill the given client sessions.
 
         POST /v2/{project_id}/instances/{instance_id}/clients/kill (HangUpClients).
 
@@ -2669,7 +2669,7 @@ class AsyncOperations:
         return await self._call("HangUpClients", _pick({"instance_id": instance_id, "body": body}))
 
     async def hang_up_kill_all_clients(self, *, instance_id=_UNSET, body=_UNSET):
-        """Hang up kill all clients.
+        """Kill every client session of a node or instance.
 
         POST /v2/{project_id}/instances/{instance_id}/clients/kill-all (HangUpKillAllClients).
 
@@ -2679,7 +2679,7 @@ class AsyncOperations:
         return await self._call("HangUpKillAllClients", _pick({"instance_id": instance_id, "body": body}))
 
     async def list_config_histories(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET):
-        """List config histories.
+        """List configuration change records.
 
         GET /v2/{project_id}/instances/{instance_id}/config-histories (ListConfigHistories).
 
@@ -2691,7 +2691,7 @@ class AsyncOperations:
         return await self._call("ListConfigHistories", _pick({"instance_id": instance_id, "offset": offset, "limit": limit}))
 
     async def show_config_history_detail(self, *, instance_id=_UNSET, history_id=_UNSET):
-        """Show config history detail.
+        """Get one configuration change record.
 
         GET /v2/{project_id}/instances/{instance_id}/config-histories/{history_id} (ShowConfigHistoryDetail).
 
@@ -2702,7 +2702,7 @@ class AsyncOperations:
         return await self._call("ShowConfigHistoryDetail", _pick({"instance_id": instance_id, "history_id": history_id}))
 
     async def list_configurations(self, *, instance_id=_UNSET):
-        """List configurations.
+        """Get an instance's configuration parameters.
 
         GET /v2/{project_id}/instances/{instance_id}/configs (ListConfigurations).
 
@@ -2712,7 +2712,7 @@ class AsyncOperations:
         return await self._call("ListConfigurations", _pick({"instance_id": instance_id}))
 
     async def update_configurations(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update configurations.
+        """Change an instance's configuration parameters.
 
         PUT /v2/{project_id}/instances/{instance_id}/configs (UpdateConfigurations).
 
@@ -2722,7 +2722,7 @@ class AsyncOperations:
         return await self._call("UpdateConfigurations", _pick({"instance_id": instance_id, "body": body}))
 
     async def validate_deletable_replica(self, *, instance_id=_UNSET):
-        """Validate deletable replica.
+        """List replicas that may be deleted.
 
         GET /v2/{project_id}/instances/{instance_id}/deletable-replication (ValidateDeletableReplica).
 
@@ -2732,7 +2732,7 @@ class AsyncOperations:
         return await self._call("ValidateDeletableReplica", _pick({"instance_id": instance_id}))
 
     async def list_diagnosis_tasks(self, *, instance_id=_UNSET, limit=_UNSET, offset=_UNSET):
-        """List diagnosis tasks.
+        """List diagnosis reports.
 
         GET /v2/{project_id}/instances/{instance_id}/diagnosis (ListDiagnosisTasks).
 
@@ -2744,7 +2744,7 @@ class AsyncOperations:
         return await self._call("ListDiagnosisTasks", _pick({"instance_id": instance_id, "limit": limit, "offset": offset}))
 
     async def create_diagnosis_task(self, *, instance_id=_UNSET, body=_UNSET):
-        """Create diagnosis task.
+        """Start diagnosing an instance over a time range.
 
         POST /v2/{project_id}/instances/{instance_id}/diagnosis (CreateDiagnosisTask).
 
@@ -2754,7 +2754,7 @@ class AsyncOperations:
         return await self._call("CreateDiagnosisTask", _pick({"instance_id": instance_id, "body": body}))
 
     async def delete_diagnosis_task(self, *, instance_id=_UNSET, body=_UNSET):
-        """Delete diagnosis task.
+        """Delete diagnosis reports.
 
         DELETE /v2/{project_id}/instances/{instance_id}/diagnosis (DeleteDiagnosisTask).
 
@@ -2764,7 +2764,7 @@ class AsyncOperations:
         return await self._call("DeleteDiagnosisTask", _pick({"instance_id": instance_id, "body": body}))
 
     async def delete_replication(self, *, instance_id=_UNSET, group_id=_UNSET, node_id=_UNSET):
-        """Delete replication (out-of-date API).
+        """Delete a replica from a shard (out-of-date API).
 
         DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id} (DeleteReplication, deprecated; use ResizeInstance).
 
@@ -2776,7 +2776,7 @@ class AsyncOperations:
         return await self._call("DeleteReplication", _pick({"instance_id": instance_id, "group_id": group_id, "node_id": node_id}))
 
     async def delete_ip_from_domain_name(self, *, instance_id=_UNSET, group_id=_UNSET, node_id=_UNSET):
-        """Delete ip from domain name.
+        """Take a replica's IP out of the read-only domain name.
 
         DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/remove-ip (DeleteIpFromDomainName).
 
@@ -2788,7 +2788,7 @@ class AsyncOperations:
         return await self._call("DeleteIpFromDomainName", _pick({"instance_id": instance_id, "group_id": group_id, "node_id": node_id}))
 
     async def update_slave_priority(self, *, instance_id=_UNSET, group_id=_UNSET, node_id=_UNSET, body=_UNSET):
-        """Update slave priority.
+        """Set a replica's priority for failover.
 
         POST /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/slave-priority (UpdateSlavePriority).
 
@@ -2800,7 +2800,7 @@ class AsyncOperations:
         return await self._call("UpdateSlavePriority", _pick({"instance_id": instance_id, "group_id": group_id, "node_id": node_id, "body": body}))
 
     async def create_hotkey_scan_task(self, *, instance_id=_UNSET):
-        """Create hotkey scan task.
+        """Start a hot key analysis.
 
         POST /v2/{project_id}/instances/{instance_id}/hotkey-task (CreateHotkeyScanTask).
 
@@ -2810,7 +2810,7 @@ class AsyncOperations:
         return await self._call("CreateHotkeyScanTask", _pick({"instance_id": instance_id}))
 
     async def show_hotkey_task_details(self, *, instance_id=_UNSET, hotkey_id=_UNSET):
-        """Show hotkey task details.
+        """Get a hot key analysis and the hot keys it found.
 
         GET /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id} (ShowHotkeyTaskDetails).
 
@@ -2821,7 +2821,7 @@ class AsyncOperations:
         return await self._call("ShowHotkeyTaskDetails", _pick({"instance_id": instance_id, "hotkey_id": hotkey_id}))
 
     async def delete_hotkey_scan_task(self, *, instance_id=_UNSET, hotkey_id=_UNSET):
-        """Delete hotkey scan task.
+        """Delete a hot key analysis record.
 
         DELETE /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id} (DeleteHotkeyScanTask).
 
@@ -2832,7 +2832,7 @@ class AsyncOperations:
         return await self._call("DeleteHotkeyScanTask", _pick({"instance_id": instance_id, "hotkey_id": hotkey_id}))
 
     async def list_hot_key_scan_tasks(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET):
-        """List hot key scan tasks.
+        """List hot key analyses.
 
         GET /v2/{project_id}/instances/{instance_id}/hotkey-tasks (ListHotKeyScanTasks).
 
@@ -2845,7 +2845,7 @@ class AsyncOperations:
         return await self._call("ListHotKeyScanTasks", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "status": status}))
 
     async def show_hotkey_autoscan_config(self, *, instance_id=_UNSET):
-        """Show hotkey autoscan config.
+        """Get the automatic hot key analysis settings.
 
         GET /v2/{project_id}/instances/{instance_id}/hotkey/autoscan (ShowHotkeyAutoscanConfig).
 
@@ -2855,7 +2855,7 @@ class AsyncOperations:
         return await self._call("ShowHotkeyAutoscanConfig", _pick({"instance_id": instance_id}))
 
     async def update_hotkey_auto_scan_config(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update hotkey auto scan config.
+        """Set the automatic hot key analysis settings.
 
         PUT /v2/{project_id}/instances/{instance_id}/hotkey/autoscan (UpdateHotkeyAutoScanConfig).
 
@@ -2865,7 +2865,7 @@ class AsyncOperations:
         return await self._call("UpdateHotkeyAutoScanConfig", _pick({"instance_id": instance_id, "body": body}))
 
     async def download_hot_key(self, *, instance_id=_UNSET, task_id=_UNSET):
-        """Download hot key.
+        """Export the result of a hot key analysis.
 
         POST /v2/{project_id}/instances/{instance_id}/hotkey/{task_id}/export (DownloadHotKey).
 
@@ -2876,7 +2876,7 @@ class AsyncOperations:
         return await self._call("DownloadHotKey", _pick({"instance_id": instance_id, "task_id": task_id}))
 
     async def show_nodes_information(self, *, instance_id=_UNSET):
-        """Show nodes information.
+        """List an instance's nodes.
 
         GET /v2/{project_id}/instances/{instance_id}/logical-nodes (ShowNodesInformation).
 
@@ -2886,7 +2886,7 @@ class AsyncOperations:
         return await self._call("ShowNodesInformation", _pick({"instance_id": instance_id}))
 
     async def upgrade_instance_minor_version(self, *, instance_id=_UNSET, body=_UNSET):
-        """Upgrade instance minor version.
+        """Upgrade an instance to the latest minor version.
 
         POST /v2/{project_id}/instances/{instance_id}/minor-version/upgrade (UpgradeInstanceMinorVersion).
 
@@ -2896,7 +2896,7 @@ class AsyncOperations:
         return await self._call("UpgradeInstanceMinorVersion", _pick({"instance_id": instance_id, "body": body}))
 
     async def show_instance_topology(self, *, instance_id=_UNSET):
-        """Show instance topology.
+        """Get an instance's node topology.
 
         GET /v2/{project_id}/instances/{instance_id}/nodes (ShowInstanceTopology).
 
@@ -2906,7 +2906,7 @@ class AsyncOperations:
         return await self._call("ShowInstanceTopology", _pick({"instance_id": instance_id}))
 
     async def change_nodes_start_stop_status(self, *, instance_id=_UNSET, body=_UNSET):
-        """Change nodes start stop status.
+        """Start or stop instance nodes.
 
         PUT /v2/{project_id}/instances/{instance_id}/nodes/status (ChangeNodesStartStopStatus).
 
@@ -2916,7 +2916,7 @@ class AsyncOperations:
         return await self._call("ChangeNodesStartStopStatus", _pick({"instance_id": instance_id, "body": body}))
 
     async def list_offline_key_analysis_task(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, status=_UNSET):
-        """List offline key analysis task.
+        """List offline key analyses of an instance.
 
         GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis (ListOfflineKeyAnalysisTask).
 
@@ -2929,7 +2929,7 @@ class AsyncOperations:
         return await self._call("ListOfflineKeyAnalysisTask", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "status": status}))
 
     async def create_offline_key_analysis(self, *, instance_id=_UNSET, body=_UNSET):
-        """Create offline key analysis.
+        """Start an offline key analysis of a node's backup.
 
         POST /v2/{project_id}/instances/{instance_id}/offline/key-analysis (CreateOfflineKeyAnalysis).
 
@@ -2939,7 +2939,7 @@ class AsyncOperations:
         return await self._call("CreateOfflineKeyAnalysis", _pick({"instance_id": instance_id, "body": body}))
 
     async def show_offline_key_analysis_task(self, *, instance_id=_UNSET, task_id=_UNSET):
-        """Show offline key analysis task.
+        """Get an offline key analysis report (big keys, prefixes, per-type totals).
 
         GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id} (ShowOfflineKeyAnalysisTask).
 
@@ -2950,7 +2950,7 @@ class AsyncOperations:
         return await self._call("ShowOfflineKeyAnalysisTask", _pick({"instance_id": instance_id, "task_id": task_id}))
 
     async def delete_offline_key_analysis_task(self, *, instance_id=_UNSET, task_id=_UNSET):
-        """Delete offline key analysis task.
+        """Delete an offline key analysis.
 
         DELETE /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id} (DeleteOfflineKeyAnalysisTask).
 
@@ -2961,7 +2961,7 @@ class AsyncOperations:
         return await self._call("DeleteOfflineKeyAnalysisTask", _pick({"instance_id": instance_id, "task_id": task_id}))
 
     async def list_instance_operations(self, *, instance_id=_UNSET, operation_=_UNSET):
-        """List instance operations.
+        """Check whether an instance's specifications can be changed.
 
         GET /v2/{project_id}/instances/{instance_id}/operations (ListInstanceOperations).
 
@@ -2972,7 +2972,7 @@ class AsyncOperations:
         return await self._call("ListInstanceOperations", _pick({"instance_id": instance_id, "operation": operation_}))
 
     async def update_password(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update password.
+        """Change an instance's password (old password needed).
 
         PUT /v2/{project_id}/instances/{instance_id}/password (UpdatePassword).
 
@@ -2982,7 +2982,7 @@ class AsyncOperations:
         return await self._call("UpdatePassword", _pick({"instance_id": instance_id, "body": body}))
 
     async def reset_password(self, *, instance_id=_UNSET, body=_UNSET):
-        """Reset password.
+        """Set a new instance password.
 
         POST /v2/{project_id}/instances/{instance_id}/password/reset (ResetPassword).
 
@@ -2992,7 +2992,7 @@ class AsyncOperations:
         return await self._call("ResetPassword", _pick({"instance_id": instance_id, "body": body}))
 
     async def update_public_ip(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update public ip.
+        """Bind or change an instance's public IP.
 
         POST /v2/{project_id}/instances/{instance_id}/public-ip (UpdatePublicIp).
 
@@ -3002,7 +3002,7 @@ class AsyncOperations:
         return await self._call("UpdatePublicIp", _pick({"instance_id": instance_id, "body": body}))
 
     async def delete_public_ip(self, *, instance_id=_UNSET):
-        """Delete public ip.
+        """Unbind the public IP from an instance.
 
         DELETE /v2/{project_id}/instances/{instance_id}/public-ip (DeletePublicIp).
 
@@ -3012,7 +3012,7 @@ class AsyncOperations:
         return await self._call("DeletePublicIp", _pick({"instance_id": instance_id}))
 
     async def list_redislog(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, log_type=_UNSET):
-        """List redislog.
+        """List collected Redis run logs.
 
         GET /v2/{project_id}/instances/{instance_id}/redislog (ListRedislog).
 
@@ -3025,7 +3025,7 @@ class AsyncOperations:
         return await self._call("ListRedislog", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "log_type": log_type}))
 
     async def create_redislog(self, *, instance_id=_UNSET, query_time=_UNSET, log_type=_UNSET, replication_id=_UNSET):
-        """Create redislog.
+        """Collect Redis run logs.
 
         POST /v2/{project_id}/instances/{instance_id}/redislog (CreateRedislog).
 
@@ -3038,7 +3038,7 @@ class AsyncOperations:
         return await self._call("CreateRedislog", _pick({"instance_id": instance_id, "query_time": query_time, "log_type": log_type, "replication_id": replication_id}))
 
     async def create_redislog_download_link(self, *, instance_id=_UNSET, id=_UNSET):
-        """Create redislog download link.
+        """Get a download link for a collected run log.
 
         POST /v2/{project_id}/instances/{instance_id}/redislog/{id}/links (CreateRedislogDownloadLink).
 
@@ -3049,7 +3049,7 @@ class AsyncOperations:
         return await self._call("CreateRedislogDownloadLink", _pick({"instance_id": instance_id, "id": id}))
 
     async def resize_instance(self, *, instance_id=_UNSET, body=_UNSET):
-        """Resize instance.
+        """Change an instance's specification, capacity or replicas.
 
         POST /v2/{project_id}/instances/{instance_id}/resize (ResizeInstance).
 
@@ -3059,7 +3059,7 @@ class AsyncOperations:
         return await self._call("ResizeInstance", _pick({"instance_id": instance_id, "body": body}))
 
     async def start_instance_resize_check_job(self, *, instance_id=_UNSET, body=_UNSET):
-        """Start instance resize check job.
+        """Run a pre-check before changing specifications.
 
         POST /v2/{project_id}/instances/{instance_id}/resize/check-job (StartInstanceResizeCheckJob).
 
@@ -3069,7 +3069,7 @@ class AsyncOperations:
         return await self._call("StartInstanceResizeCheckJob", _pick({"instance_id": instance_id, "body": body}))
 
     async def list_restore_records(self, *, instance_id=_UNSET, begin_time=_UNSET, end_time=_UNSET, limit=_UNSET, offset=_UNSET):
-        """List restore records.
+        """List an instance's restorations.
 
         GET /v2/{project_id}/instances/{instance_id}/restores (ListRestoreRecords).
 
@@ -3083,7 +3083,7 @@ class AsyncOperations:
         return await self._call("ListRestoreRecords", _pick({"instance_id": instance_id, "begin_time": begin_time, "end_time": end_time, "limit": limit, "offset": offset}))
 
     async def restore_instance(self, *, instance_id=_UNSET, body=_UNSET):
-        """Restore instance.
+        """Restore an instance from a backup.
 
         POST /v2/{project_id}/instances/{instance_id}/restores (RestoreInstance).
 
@@ -3093,7 +3093,7 @@ class AsyncOperations:
         return await self._call("RestoreInstance", _pick({"instance_id": instance_id, "body": body}))
 
     async def create_auto_expire_scan_task(self, *, instance_id=_UNSET):
-        """Create auto expire scan task.
+        """Start an expired-key scan.
 
         POST /v2/{project_id}/instances/{instance_id}/scan-expire-keys-task (CreateAutoExpireScanTask).
 
@@ -3103,7 +3103,7 @@ class AsyncOperations:
         return await self._call("CreateAutoExpireScanTask", _pick({"instance_id": instance_id}))
 
     async def show_expire_auto_scan_config(self, *, instance_id=_UNSET):
-        """Show expire auto scan config.
+        """Get the automatic expired-key scan settings.
 
         GET /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config (ShowExpireAutoScanConfig).
 
@@ -3113,7 +3113,7 @@ class AsyncOperations:
         return await self._call("ShowExpireAutoScanConfig", _pick({"instance_id": instance_id}))
 
     async def update_expire_auto_scan_config(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update expire auto scan config.
+        """Set the automatic expired-key scan settings.
 
         PUT /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config (UpdateExpireAutoScanConfig).
 
@@ -3123,7 +3123,7 @@ class AsyncOperations:
         return await self._call("UpdateExpireAutoScanConfig", _pick({"instance_id": instance_id, "body": body}))
 
     async def list_slowlog(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, sort_key=_UNSET, sort_dir=_UNSET, start_time=_UNSET, end_time=_UNSET, role=_UNSET):
-        """List slowlog.
+        """List slow queries in a time range.
 
         GET /v2/{project_id}/instances/{instance_id}/slowlog (ListSlowlog).
 
@@ -3140,7 +3140,7 @@ class AsyncOperations:
         return await self._call("ListSlowlog", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "sort_key": sort_key, "sort_dir": sort_dir, "start_time": start_time, "end_time": end_time, "role": role}))
 
     async def show_instance_ssl_detail(self, *, instance_id=_UNSET):
-        """Show instance ssl detail.
+        """Get an instance's SSL state.
 
         GET /v2/{project_id}/instances/{instance_id}/ssl (ShowInstanceSslDetail).
 
@@ -3150,7 +3150,7 @@ class AsyncOperations:
         return await self._call("ShowInstanceSslDetail", _pick({"instance_id": instance_id}))
 
     async def update_ssl_switch(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update ssl switch.
+        """Turn SSL on or off.
 
         PUT /v2/{project_id}/instances/{instance_id}/ssl (UpdateSslSwitch).
 
@@ -3160,7 +3160,7 @@ class AsyncOperations:
         return await self._call("UpdateSslSwitch", _pick({"instance_id": instance_id, "body": body}))
 
     async def download_ssl_cert(self, *, instance_id=_UNSET):
-        """Download ssl cert.
+        """Get the instance's SSL certificate download link.
 
         POST /v2/{project_id}/instances/{instance_id}/ssl-certs/download (DownloadSslCert).
 
@@ -3170,7 +3170,7 @@ class AsyncOperations:
         return await self._call("DownloadSslCert", _pick({"instance_id": instance_id}))
 
     async def change_master_standby(self, *, instance_id=_UNSET):
-        """Change master standby.
+        """Swap master and standby nodes.
 
         POST /v2/{project_id}/instances/{instance_id}/swap (ChangeMasterStandby).
 
@@ -3180,7 +3180,7 @@ class AsyncOperations:
         return await self._call("ChangeMasterStandby", _pick({"instance_id": instance_id}))
 
     async def show_tags(self, *, instance_id=_UNSET):
-        """Show tags.
+        """List an instance's tags.
 
         GET /v2/{project_id}/instances/{instance_id}/tags (ShowTags).
 
@@ -3190,7 +3190,7 @@ class AsyncOperations:
         return await self._call("ShowTags", _pick({"instance_id": instance_id}))
 
     async def list_background_task(self, *, instance_id=_UNSET, offset=_UNSET, limit=_UNSET, start_time=_UNSET, end_time=_UNSET):
-        """List background task.
+        """List an instance's background tasks.
 
         GET /v2/{project_id}/instances/{instance_id}/tasks (ListBackgroundTask).
 
@@ -3204,7 +3204,7 @@ class AsyncOperations:
         return await self._call("ListBackgroundTask", _pick({"instance_id": instance_id, "offset": offset, "limit": limit, "start_time": start_time, "end_time": end_time}))
 
     async def delete_background_task(self, *, instance_id=_UNSET, task_id=_UNSET):
-        """Delete background task.
+        """Delete a background task record.
 
         DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id} (DeleteBackgroundTask).
 
@@ -3215,7 +3215,7 @@ class AsyncOperations:
         return await self._call("DeleteBackgroundTask", _pick({"instance_id": instance_id, "task_id": task_id}))
 
     async def show_background_task_progress(self, *, instance_id=_UNSET, task_id=_UNSET):
-        """Show background task progress.
+        """Get a background task's progress and steps.
 
         GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress (ShowBackgroundTaskProgress).
 
@@ -3226,7 +3226,7 @@ class AsyncOperations:
         return await self._call("ShowBackgroundTaskProgress", _pick({"instance_id": instance_id, "task_id": task_id}))
 
     async def show_instance_version(self, *, instance_id=_UNSET):
-        """Show instance version.
+        """Get an instance's engine and proxy versions.
 
         GET /v2/{project_id}/instances/{instance_id}/version (ShowInstanceVersion).
 
@@ -3236,7 +3236,7 @@ class AsyncOperations:
         return await self._call("ShowInstanceVersion", _pick({"instance_id": instance_id}))
 
     async def login_web_cli(self, *, instance_id=_UNSET, body=_UNSET):
-        """Login web cli.
+        """Log in to Web CLI.
 
         POST /v2/{project_id}/instances/{instance_id}/webcli/auth (LoginWebCli).
 
@@ -3246,7 +3246,7 @@ class AsyncOperations:
         return await self._call("LoginWebCli", _pick({"instance_id": instance_id, "body": body}))
 
     async def execute_command_mobilization(self, *, instance_id=_UNSET, body=_UNSET):
-        """Execute command mobilization.
+        """Run a Redis command through Web CLI.
 
         POST /v2/{project_id}/instances/{instance_id}/webcli/command (ExecuteCommandMobilization).
 
@@ -3256,7 +3256,7 @@ class AsyncOperations:
         return await self._call("ExecuteCommandMobilization", _pick({"instance_id": instance_id, "body": body}))
 
     async def logoff_web_cli(self, *, instance_id=_UNSET, body=_UNSET):
-        """Logoff web cli.
+        """Log out of Web CLI.
 
         POST /v2/{project_id}/instances/{instance_id}/webcli/logout (LogoffWebCli).
 
@@ -3266,7 +3266,7 @@ class AsyncOperations:
         return await self._call("LogoffWebCli", _pick({"instance_id": instance_id, "body": body}))
 
     async def show_job_info(self, *, job_id=_UNSET):
-        """Show job info.
+        """Get the result of an asynchronous job.
 
         GET /v2/{project_id}/jobs/{job_id} (ShowJobInfo).
 
@@ -3276,21 +3276,21 @@ class AsyncOperations:
         return await self._call("ShowJobInfo", _pick({"job_id": job_id}))
 
     async def create_migration_task(self, *, body=_UNSET):
-        """Create migration task.
+        """Create a migration that imports backup files.
 
         POST /v2/{project_id}/migration-task (CreateMigrationTask).
         """
         return await self._call("CreateMigrationTask", _pick({"body": body}))
 
     async def batch_stop_migration_tasks(self, *, body=_UNSET):
-        """Batch stop migration tasks.
+        """Stop several migrations.
 
         POST /v2/{project_id}/migration-task/batch-stop (BatchStopMigrationTasks).
         """
         return await self._call("BatchStopMigrationTasks", _pick({"body": body}))
 
     async def show_migration_task(self, *, task_id=_UNSET):
-        """Show migration task.
+        """Get one migration and its state.
 
         GET /v2/{project_id}/migration-task/{task_id} (ShowMigrationTask).
 
@@ -3300,7 +3300,7 @@ class AsyncOperations:
         return await self._call("ShowMigrationTask", _pick({"task_id": task_id}))
 
     async def update_migration_task(self, *, task_id=_UNSET, body=_UNSET):
-        """Update migration task.
+        """Turn automatic reconnection of a migration on or off.
 
         PUT /v2/{project_id}/migration-task/{task_id} (UpdateMigrationTask).
 
@@ -3310,7 +3310,7 @@ class AsyncOperations:
         return await self._call("UpdateMigrationTask", _pick({"task_id": task_id, "body": body}))
 
     async def exchange_instance_ip(self, *, task_id=_UNSET, body=_UNSET):
-        """Exchange instance ip.
+        """Swap the IP addresses of source and target after a migration.
 
         POST /v2/{project_id}/migration-task/{task_id}/exchange-ip (ExchangeInstanceIp).
 
@@ -3320,7 +3320,7 @@ class AsyncOperations:
         return await self._call("ExchangeInstanceIp", _pick({"task_id": task_id, "body": body}))
 
     async def list_migration_task_logs(self, *, task_id=_UNSET, offset=_UNSET, limit=_UNSET, log_level=_UNSET):
-        """List migration task logs.
+        """List a migration's log entries.
 
         GET /v2/{project_id}/migration-task/{task_id}/logs (ListMigrationTaskLogs).
 
@@ -3333,7 +3333,7 @@ class AsyncOperations:
         return await self._call("ListMigrationTaskLogs", _pick({"task_id": task_id, "offset": offset, "limit": limit, "log_level": log_level}))
 
     async def rollback_exchange_instance_ip(self, *, task_id=_UNSET):
-        """Rollback exchange instance ip.
+        """Undo an IP swap done after a migration.
 
         POST /v2/{project_id}/migration-task/{task_id}/rollback-ip (RollbackExchangeInstanceIp).
 
@@ -3343,7 +3343,7 @@ class AsyncOperations:
         return await self._call("RollbackExchangeInstanceIp", _pick({"task_id": task_id}))
 
     async def show_migration_task_stats(self, *, task_id=_UNSET):
-        """Show migration task stats.
+        """Get the progress of an online migration.
 
         GET /v2/{project_id}/migration-task/{task_id}/stats (ShowMigrationTaskStats).
 
@@ -3353,7 +3353,7 @@ class AsyncOperations:
         return await self._call("ShowMigrationTaskStats", _pick({"task_id": task_id}))
 
     async def stop_migration_task(self, *, task_id=_UNSET):
-        """Stop migration task.
+        """Stop a migration.
 
         POST /v2/{project_id}/migration-task/{task_id}/stop (StopMigrationTask).
 
@@ -3363,7 +3363,7 @@ class AsyncOperations:
         return await self._call("StopMigrationTask", _pick({"task_id": task_id}))
 
     async def stop_migration_task_sync(self, *, task_id=_UNSET):
-        """Stop migration task sync.
+        """Stop a migration's incremental synchronization.
 
         POST /v2/{project_id}/migration-task/{task_id}/sync-stop (StopMigrationTaskSync).
 
@@ -3373,7 +3373,7 @@ class AsyncOperations:
         return await self._call("StopMigrationTaskSync", _pick({"task_id": task_id}))
 
     async def list_migration_task(self, *, offset=_UNSET, limit=_UNSET, name=_UNSET):
-        """List migration task.
+        """List migrations.
 
         GET /v2/{project_id}/migration-tasks (ListMigrationTask).
 
@@ -3385,28 +3385,28 @@ class AsyncOperations:
         return await self._call("ListMigrationTask", _pick({"offset": offset, "limit": limit, "name": name}))
 
     async def batch_restart_online_migration_tasks(self, *, body=_UNSET):
-        """Batch restart online migration tasks.
+        """Restart or resume several online migrations.
 
         POST /v2/{project_id}/migration-tasks/batch-restart (BatchRestartOnlineMigrationTasks).
         """
         return await self._call("BatchRestartOnlineMigrationTasks", _pick({"body": body}))
 
     async def delete_migration_task(self, *, body=_UNSET):
-        """Delete migration task.
+        """Delete migrations.
 
         DELETE /v2/{project_id}/migration-tasks/delete (DeleteMigrationTask).
         """
         return await self._call("DeleteMigrationTask", _pick({"body": body}))
 
     async def create_online_migration_task(self, *, body=_UNSET):
-        """Create online migration task.
+        """Create an online migration (creates its migrator instance).
 
         POST /v2/{project_id}/migration/instance (CreateOnlineMigrationTask).
         """
         return await self._call("CreateOnlineMigrationTask", _pick({"body": body}))
 
     async def set_online_migration_task(self, *, task_id=_UNSET, body=_UNSET):
-        """Set online migration task.
+        """Configure and start an online migration.
 
         POST /v2/{project_id}/migration/{task_id}/task (SetOnlineMigrationTask).
 
@@ -3416,7 +3416,7 @@ class AsyncOperations:
         return await self._call("SetOnlineMigrationTask", _pick({"task_id": task_id, "body": body}))
 
     async def create_resize_order(self, *, instance_id=_UNSET, body=_UNSET):
-        """Create resize order.
+        """Create an order to resize a yearly/monthly instance.
 
         POST /v2/{project_id}/orders/instances/{instance_id}/resize (CreateResizeOrder).
 
@@ -3426,14 +3426,14 @@ class AsyncOperations:
         return await self._call("CreateResizeOrder", _pick({"instance_id": instance_id, "body": body}))
 
     async def show_quota_of_tenant(self):
-        """Show quota of tenant.
+        """Get the tenant's quotas and usage.
 
         GET /v2/{project_id}/quota (ShowQuotaOfTenant).
         """
         return await self._call("ShowQuotaOfTenant", {})
 
     async def list_center_task(self, *, offset=_UNSET, limit=_UNSET, start_time=_UNSET, end_time=_UNSET):
-        """List center task.
+        """List the tenant's tasks in the task center.
 
         GET /v2/{project_id}/tasks (ListCenterTask).
 
@@ -3446,7 +3446,7 @@ class AsyncOperations:
         return await self._call("ListCenterTask", _pick({"offset": offset, "limit": limit, "start_time": start_time, "end_time": end_time}))
 
     async def delete_center_task(self, *, task_id=_UNSET, body=_UNSET):
-        """Delete center task.
+        """Delete a task from the task center.
 
         DELETE /v2/{project_id}/tasks/{task_id} (DeleteCenterTask).
 
@@ -3456,7 +3456,7 @@ class AsyncOperations:
         return await self._call("DeleteCenterTask", _pick({"task_id": task_id, "body": body}))
 
     async def update_client_ip_transparent_transmission(self, *, instance_id=_UNSET, body=_UNSET):
-        """Update client ip transparent transmission.
+        """Turn client IP pass-through on or off.
 
         PUT /v2/{project_id}/{instance_id}/client-ip-transparent-transmission (UpdateClientIpTransparentTransmission).
 

@@ -163,9 +163,13 @@ class BatchCreateOrDeleteTagsV1Response(TypedDict, total=False):
     """Output of BatchCreateOrDeleteTagsV1."""
 
 
-class BatchCreateOrDeleteTagsV1Tags(TypedDict):
-    """BatchCreateOrDeleteTagsV1Tags"""
+class _BatchCreateOrDeleteTagsV1TagsRequired(TypedDict):
     key: str
+
+
+class BatchCreateOrDeleteTagsV1Tags(_BatchCreateOrDeleteTagsV1TagsRequired, total=False):
+    """BatchCreateOrDeleteTagsV1Tags"""
+    value: str
 
 
 class BatchDeleteBody(TypedDict, total=False):
@@ -189,7 +193,7 @@ class BatchDeleteInstancesResponse(TypedDict, total=False):
 
 class BatchDeleteInstancesV1Body(TypedDict, total=False):
     """BatchDeleteInstancesV1Body"""
-    instances: List[str]
+    instances: List[Any]
 
 
 class _BatchDeleteInstancesV1RequestRequired(TypedDict):
@@ -502,6 +506,7 @@ class CreateBigkeyScanTaskResponse(TypedDict, total=False):
 
 class _CreateCustomTemplateBodyRequired(TypedDict):
     name: str
+    params: Dict[str, str]
     template_id: str
     type: str
 
@@ -512,7 +517,6 @@ class CreateCustomTemplateBody(_CreateCustomTemplateBodyRequired, total=False):
     description: str
     engine: str
     engine_version: str
-    params: Dict[str, str]
 
 
 class CreateCustomTemplateRequest(TypedDict):
@@ -612,7 +616,7 @@ class CreateInstanceResponse(TypedDict, total=False):
 
 
 class _CreateInstanceV1BodyRequired(TypedDict):
-    available_zones: List[str]
+    available_zones: List[Any]
     capacity: float
     engine: str
     engine_version: str
@@ -661,7 +665,7 @@ class CreateInstanceV1Instances(TypedDict, total=False):
 
 
 class _CreateInstanceV1PeriodicalBackupPlanRequired(TypedDict):
-    backup_at: List[str]
+    backup_at: List[Any]
     begin_at: str
     period_type: str
 
@@ -685,6 +689,7 @@ class CreateInstanceV1Response(TypedDict, total=False):
 class CreateInstanceV1Tags(TypedDict, total=False):
     """CreateInstanceV1Tags"""
     key: str
+    value: str
 
 
 class _CreateMigrationTaskBodyRequired(TypedDict):
@@ -1643,6 +1648,7 @@ class ListBackupRecordsV1BackupRecordResponse(TypedDict, total=False):
     is_support_restore: str
     period: str
     progress: str
+    remark: str
     size: int
     status: str
     updated_at: str
@@ -2128,7 +2134,7 @@ class ListProductsV1Details(TypedDict, total=False):
 
 class ListProductsV1Flavors(TypedDict, total=False):
     """ListProductsV1Flavors"""
-    available_zones: List[str]
+    available_zones: List[Any]
     capacity: str
     unit: str
 
@@ -2224,6 +2230,7 @@ class ListRestoreRecordsV1RestoreRecordResponse(TypedDict, total=False):
     backup_remark: str
     created_at: str
     error_code: str
+    progress: str
     restore_id: str
     restore_name: str
     restore_remark: str
@@ -2298,7 +2305,14 @@ class ListTagsOfTenantV1Request(TypedDict, total=False):
 
 
 class ListTagsOfTenantV1Response(TypedDict, total=False):
-    """Output of ListTagsOfTenantV1."""
+    """ListTagsOfTenantV1Response"""
+    tags: List["ListTagsOfTenantV1Tag"]
+
+
+class ListTagsOfTenantV1Tag(TypedDict, total=False):
+    """ListTagsOfTenantV1Tag"""
+    key: str
+    values: List[str]
 
 
 class LoginWebCliBody(TypedDict, total=False):
@@ -2654,7 +2668,7 @@ class RestartOrFlushInstancesResponse(TypedDict, total=False):
 class RestartOrFlushInstancesV1Body(TypedDict):
     """RestartOrFlushInstancesV1Body"""
     action: str
-    instances: List[str]
+    instances: List[Any]
 
 
 class RestartOrFlushInstancesV1Request(TypedDict):
@@ -3086,7 +3100,7 @@ class ShowInstanceV1Request(TypedDict):
 class ShowInstanceV1Response(TypedDict, total=False):
     """ShowInstanceV1Response"""
     access_user: str
-    available_zones: List[str]
+    available_zones: List[Any]
     backend_addrs: str
     capacity: int
     capacity_minor: str
@@ -3290,6 +3304,7 @@ class ShowQuotaOfTenantV1Resources(TypedDict, total=False):
     min: int
     quota: int
     type: str
+    unit: str
     used: int
 
 
@@ -4248,6 +4263,7 @@ __all__ = [
     "ListTagsOfTenantResponse",
     "ListTagsOfTenantV1Request",
     "ListTagsOfTenantV1Response",
+    "ListTagsOfTenantV1Tag",
     "LoginWebCliBody",
     "LoginWebCliRequest",
     "LoginWebCliResponse",

@@ -124,7 +124,7 @@ fn create(app: &App, ctx: &Ctx) -> OpResult {
             put(&mut info, "status", "CREATING".into());
             put(&mut info, "ip", ip.clone().into());
             put(&mut info, "port", port.into());
-            put(&mut info, "domain_name", format!("redis-{}.dcs.huaweicloud.com", &id[..8]).into());
+            put(&mut info, "domain_name", format!("redis-{}.dcs.huaweicloud.com", id.chars().take(8).collect::<String>()).into());
             put(&mut info, "readonly_domain_name", "".into());
             put(&mut info, "description", b.get("description").cloned().unwrap_or_else(|| "".into()));
             put(&mut info, "vpc_id", b.get("vpc_id").cloned().unwrap_or_else(|| "".into()));
@@ -471,8 +471,8 @@ pub fn nodes(i: &Instance) -> Vec<Value> {
             json!({
                 "logical_node_id": format!("{:032x}", (stable_seed(&format!("{id}/node/{n}")) as u128) << 64 | n as u128),
                 "node_id": node_id(id, n),
-                "name": format!("{}-{}", &id[..id.len().min(8)], n),
-                "status": "Active", "az_code": az, "node_role": if *role == "master" { "redis-server" } else { "redis-server" },
+                "name": format!("{}-{}", id.chars().take(8).collect::<String>(), n),
+                "status": "Active", "az_code": az, "node_role": "redis-server",
                 "node_type": role, "node_ip": ip, "node_port": port, "priority_weight": 100,
                 "is_access": *role == "master", "group_id": group_id, "group_name": "group-0",
                 "is_remove_ip": false, "replication_id": node_id(id, n), "dimensions": []
