@@ -3362,7 +3362,7 @@ export interface ListInstancesV1Instance {
   /** Status. */
   status?: string | null;
   /** Tags. */
-  tags?: Array<string> | null;
+  tags?: Array<ResourceTag> | null;
   /**
    * Used memory (unit: MB).
    * format int32
@@ -5457,7 +5457,7 @@ export interface ShowInstanceV1Response {
   /** Available zones. */
   available_zones?: Array<unknown> | null;
   /** Backend addrs. */
-  backend_addrs?: string | null;
+  backend_addrs?: Array<string> | null;
   /**
    * Capacity (unit: GB).
    * format int32
@@ -5541,7 +5541,7 @@ export interface ShowInstanceV1Response {
   /** Subnet name. */
   subnet_name?: string | null;
   /** Tags. */
-  tags?: Array<string> | null;
+  tags?: Array<ResourceTag> | null;
   /**
    * Used memory (unit: MB).
    * format int32
@@ -5803,11 +5803,8 @@ export interface ShowQuotaOfTenantV1Request {}
 export interface ShowQuotaOfTenantV1ResourceUser {
   /** Tenant id. */
   tenant_id?: string | null;
-  /**
-   * Tenant name.
-   * format int32
-   */
-  tenant_name?: number | null;
+  /** Tenant name. */
+  tenant_name?: string | null;
 }
 
 export interface ShowQuotaOfTenantV1Resources {

@@ -22,8 +22,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/headers" "$work/macos" "$work/ios-sim"
 # Headers plus uniffi's XCFramework-style modulemap, from the library's metadata.
-cargo build --release -p dcskit-swift --features bindgen --bin uniffi-bindgen-swift
-"$CARGO_TARGET_DIR/release/uniffi-bindgen-swift" "$(lib aarch64-apple-darwin)" "$work/headers" \
+version="$(awk '/^name = "uniffi"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
+cargo install --quiet uniffi --version "=$version" --features cli --bin uniffi-bindgen-swift --root "$work/tools"
+"$work/tools/bin/uniffi-bindgen-swift" "$(lib aarch64-apple-darwin)" "$work/headers" \
   --headers --modulemap --xcframework --module-name DcsKitFFI --modulemap-filename module.modulemap
 lipo -create "$(lib aarch64-apple-darwin)" "$(lib x86_64-apple-darwin)" -output "$work/macos/libdcskit_swift.a"
 lipo -create "$(lib aarch64-apple-ios-sim)" "$(lib x86_64-apple-ios)" -output "$work/ios-sim/libdcskit_swift.a"

@@ -8,7 +8,8 @@
 #
 #   generate.sh            regenerate in place
 #   generate.sh --check    regenerate into a temp dir; exit 1 if anything differs
-# Uses the release build in $CARGO_TARGET_DIR (built here if missing or stale).
+# Uses the release build in $CARGO_TARGET_DIR (built here if missing or stale) and uniffi's
+# own `uniffi-bindgen-swift` (cargo install, same version as Cargo.lock).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
@@ -18,13 +19,22 @@ check=false
 
 cd "$REPO"
 cargo build --release -p dcskit-swift --lib >&2
-cargo build --release -p dcskit-swift --features bindgen --bin uniffi-bindgen-swift >&2
 LIB="$CARGO_TARGET_DIR/release/libdcskit_swift.so"
 [ -f "$LIB" ] || LIB="$CARGO_TARGET_DIR/release/libdcskit_swift.dylib"
 
+# uniffi's Swift generator at exactly the uniffi version of Cargo.lock, installed once into
+# the target dir. (A bin inside this crate would rebuild the whole core with other features.)
+version="$(awk '/^name = "uniffi"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
+[ -n "$version" ] || { echo "uniffi not found in Cargo.lock" >&2; exit 1; }
+tools="$CARGO_TARGET_DIR/uniffi-bindgen-$version"
+BINDGEN="$tools/bin/uniffi-bindgen-swift"
+if [ ! -x "$BINDGEN" ]; then
+  cargo install --quiet uniffi --version "=$version" --features cli --bin uniffi-bindgen-swift --root "$tools" >&2
+fi
+
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-"$CARGO_TARGET_DIR/release/uniffi-bindgen-swift" "$LIB" "$out" \
+"$BINDGEN" "$LIB" "$out" \
   --swift-sources --headers --modulemap \
   --module-name DcsKitFFI --modulemap-filename DcsKitFFI.modulemap >&2
 

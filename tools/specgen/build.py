@@ -171,6 +171,7 @@ class Builder:
             for code, model in codes.items():
                 media = by_id[name]["responses"][code].setdefault("content", {}).setdefault("application/json", {})
                 media["schema"] = {"$ref": "#/components/schemas/" + model}
+        self.apply_field_schemas()
         for key, text in self.overrides.get("descriptions", {}).items():
             model, field = key.split(".", 1)
             self.schemas[model]["properties"][field]["description"] = text
@@ -185,6 +186,25 @@ class Builder:
             },
         }
         return self.document()
+
+    def apply_field_schemas(self):
+        """overrides.field_schemas: a field whose documented type its own example contradicts
+        gets the example's structure; the seed's word stays in x-dcskit-doc-type."""
+        for key, fix in sorted(self.overrides.get("field_schemas", {}).items()):
+            model, field = key.split(".", 1)
+            props = (self.schemas.get(model) or {}).get("properties", {})
+            if field not in props:
+                raise SystemExit(f"overrides.field_schemas: {key} names no field of the spec")
+            if not fix.get("why"):
+                raise SystemExit(f"overrides.field_schemas: {key} needs a 'why'")
+            old = props[field]
+            new = dict(fix["schema"])
+            for k in ("description", "x-dcskit-source"):
+                if k in old:
+                    new.setdefault(k, old[k])
+            if fix.get("doc_type"):
+                new["x-dcskit-doc-type"] = fix["doc_type"]
+            props[field] = new
 
     def mark_sensitive(self):
         """Secrets never go to logs: list each schema's password-like fields.

@@ -16,8 +16,9 @@ DOC_KINDS = {
     "BigDecimal": ("number", None),
     "Object": ("object", None), "JSON": ("object", None),
 }
+# "Array of objects" names no item type: the items are objects (a nested table may describe them).
 ARRAY_ITEM_KINDS = {"strings": "String", "String": "String", "integers": "Integer", "Integer": "Integer",
-                    "longs": "Long", "booleans": "Boolean"}
+                    "longs": "Long", "booleans": "Boolean", "objects": "Object", "object": "Object"}
 STATUS_TEXT = {200: "Success.", 201: "Created.", 202: "Accepted; the work continues in the background.",
                204: "Success; no content.", 400: "The request is invalid.",
                401: "Authentication failed.", 403: "The caller may not do this.",

@@ -79,11 +79,11 @@ final class Child {
         return data
     }
 
-    /// SIGTERM, then SIGKILL after 3 s (a child may inherit a signal mask that holds SIGTERM).
+    /// SIGTERM, then SIGKILL after 0.5 s (a child started by Foundation may not see SIGTERM).
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        let deadline = Date().addingTimeInterval(3)
+        let deadline = Date().addingTimeInterval(0.5)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()

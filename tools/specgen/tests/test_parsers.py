@@ -119,3 +119,10 @@ def test_run_on_error_rows_are_split():
     assert errorcodes._split_run_on("Invalid token. Invalid token. Check whether the request parameters are valid.") \
         == ("Invalid token.", "Check whether the request parameters are valid.")
     assert errorcodes.hint("Check whether the request  parameters are valid.", 400) == "Fix the request parameters."
+
+
+def test_array_of_objects_without_a_type_name_has_object_items():
+    import docmerge
+    assert docmerge.doc_kind("Array of objects") == ("array", None, "Object", None)
+    assert docmerge.doc_kind("Array of strings") == ("array", None, "String", None)
+    assert docmerge.doc_kind("Array of ResourceTag objects") == ("array", None, None, "ResourceTag")

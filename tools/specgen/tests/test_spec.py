@@ -156,3 +156,32 @@ def test_create_instance_body_required_fields(spec):
     body = spec["components"]["schemas"]["CreateInstanceBody"]
     assert {"name", "engine", "capacity", "spec_code", "az_codes", "vpc_id", "subnet_id"} <= set(body["required"])
     assert "password" not in body["required"]
+
+
+def test_documented_responses_fit_the_schema_structure(spec):
+    """No success or error example has an object/array where the schema has a scalar (or text
+    where it has a number): a typed client could not read it (overrides.field_schemas fixes those)."""
+    import copy
+
+    import exampletypes
+    hard = []
+    exampletypes.run(spec, hard)
+    responses = [h for h in hard if not h.split(":", 1)[0].endswith(" request") and " request." not in h]
+    assert responses == []
+    bad = copy.deepcopy(spec)
+    media = bad["paths"]["/v1.0/{project_id}/quota"]["get"]["responses"]["200"]["content"]["application/json"]
+    media["example"]["quotas"]["resource_user"]["tenant_id"] = {"not": "a string"}
+    planted = []
+    exampletypes.run(bad, planted)
+    assert any(p.startswith("ShowQuotaOfTenantV1 200.quotas.resource_user.tenant_id") for p in planted)
+
+
+def test_field_schema_overrides_follow_the_examples(spec):
+    schemas = spec["components"]["schemas"]
+    tag = {"$ref": "#/components/schemas/ResourceTag"}
+    assert schemas["ListInstancesV1Instance"]["properties"]["tags"]["items"] == tag
+    assert schemas["ShowInstanceV1Response"]["properties"]["tags"]["items"] == tag
+    addrs = schemas["ShowInstanceV1Response"]["properties"]["backend_addrs"]
+    assert (addrs["type"], addrs["items"], addrs["x-dcskit-doc-type"]) == ("array", {"type": "string"}, "String")
+    name = schemas["ShowQuotaOfTenantV1ResourceUser"]["properties"]["tenant_name"]
+    assert (name["type"], name["x-dcskit-doc-type"]) == ("string", "Integer")

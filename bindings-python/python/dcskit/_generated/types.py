@@ -1941,7 +1941,7 @@ class ListInstancesV1Instance(TypedDict, total=False):
     service_task_id: str
     service_upgrade: bool
     status: str
-    tags: List[str]
+    tags: List["ResourceTag"]
     used_memory: int
     user_id: str
     user_name: str
@@ -3101,7 +3101,7 @@ class ShowInstanceV1Response(TypedDict, total=False):
     """ShowInstanceV1Response"""
     access_user: str
     available_zones: List[Any]
-    backend_addrs: str
+    backend_addrs: List[str]
     capacity: int
     capacity_minor: str
     charging_mode: int
@@ -3137,7 +3137,7 @@ class ShowInstanceV1Response(TypedDict, total=False):
     subnet_cidr: str
     subnet_id: str
     subnet_name: str
-    tags: List[str]
+    tags: List["ResourceTag"]
     used_memory: int
     user_id: str
     user_name: str
@@ -3295,7 +3295,7 @@ class ShowQuotaOfTenantV1Request(TypedDict, total=False):
 class ShowQuotaOfTenantV1ResourceUser(TypedDict, total=False):
     """ShowQuotaOfTenantV1ResourceUser"""
     tenant_id: str
-    tenant_name: int
+    tenant_name: str
 
 
 class ShowQuotaOfTenantV1Resources(TypedDict, total=False):

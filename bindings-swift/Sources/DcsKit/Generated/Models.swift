@@ -4649,7 +4649,7 @@ public struct ListInstancesV1Instance: Codable, Equatable, Sendable {
     /// Status.
     public var status: String?
     /// Tags.
-    public var tags: [String]?
+    public var tags: [ResourceTag]?
     /// Used memory (unit: MB).
     /// Wire name `used_memory`.
     public var usedMemory: Int?
@@ -4666,7 +4666,7 @@ public struct ListInstancesV1Instance: Codable, Equatable, Sendable {
     /// Wire name `vpc_name`.
     public var vpcName: String?
 
-    public init(accessUser: String? = nil, capacity: Int? = nil, capacityMinor: String? = nil, chargingMode: Int? = nil, createdAt: String? = nil, enablePublicip: Bool? = nil, enableSsl: Bool? = nil, engine: String? = nil, engineVersion: String? = nil, enterpriseProjectId: String? = nil, errorCode: String? = nil, instanceId: String? = nil, internalVersion: String? = nil, ip: String? = nil, maintainBegin: String? = nil, maintainEnd: String? = nil, maxMemory: Int? = nil, name: String? = nil, noPasswordAccess: String? = nil, port: Int? = nil, publicipAddress: String? = nil, publicipId: String? = nil, resourceSpecCode: String? = nil, securityGroupId: String? = nil, serviceTaskId: String? = nil, serviceUpgrade: Bool? = nil, status: String? = nil, tags: [String]? = nil, usedMemory: Int? = nil, userId: String? = nil, userName: String? = nil, vpcId: String? = nil, vpcName: String? = nil) {
+    public init(accessUser: String? = nil, capacity: Int? = nil, capacityMinor: String? = nil, chargingMode: Int? = nil, createdAt: String? = nil, enablePublicip: Bool? = nil, enableSsl: Bool? = nil, engine: String? = nil, engineVersion: String? = nil, enterpriseProjectId: String? = nil, errorCode: String? = nil, instanceId: String? = nil, internalVersion: String? = nil, ip: String? = nil, maintainBegin: String? = nil, maintainEnd: String? = nil, maxMemory: Int? = nil, name: String? = nil, noPasswordAccess: String? = nil, port: Int? = nil, publicipAddress: String? = nil, publicipId: String? = nil, resourceSpecCode: String? = nil, securityGroupId: String? = nil, serviceTaskId: String? = nil, serviceUpgrade: Bool? = nil, status: String? = nil, tags: [ResourceTag]? = nil, usedMemory: Int? = nil, userId: String? = nil, userName: String? = nil, vpcId: String? = nil, vpcName: String? = nil) {
         self.accessUser = accessUser
         self.capacity = capacity
         self.capacityMinor = capacityMinor
@@ -7584,7 +7584,7 @@ public struct ShowInstanceV1Response: Codable, Equatable, Sendable {
     public var availableZones: [JSONValue]?
     /// Backend addrs.
     /// Wire name `backend_addrs`.
-    public var backendAddrs: String?
+    public var backendAddrs: [String]?
     /// Capacity (unit: GB).
     public var capacity: Int?
     /// Capacity minor.
@@ -7683,7 +7683,7 @@ public struct ShowInstanceV1Response: Codable, Equatable, Sendable {
     /// Wire name `subnet_name`.
     public var subnetName: String?
     /// Tags.
-    public var tags: [String]?
+    public var tags: [ResourceTag]?
     /// Used memory (unit: MB).
     /// Wire name `used_memory`.
     public var usedMemory: Int?
@@ -7700,7 +7700,7 @@ public struct ShowInstanceV1Response: Codable, Equatable, Sendable {
     /// Wire name `vpc_name`.
     public var vpcName: String?
 
-    public init(accessUser: String? = nil, availableZones: [JSONValue]? = nil, backendAddrs: String? = nil, capacity: Int? = nil, capacityMinor: String? = nil, chargingMode: Int? = nil, createdAt: String? = nil, description: String? = nil, enablePublicip: Bool? = nil, enableSsl: Bool? = nil, engine: String? = nil, engineVersion: String? = nil, enterpriseProjectId: String? = nil, errorCode: String? = nil, instanceBackupPolicy: JSONValue? = nil, instanceId: String? = nil, internalVersion: String? = nil, ip: String? = nil, libos: Bool? = nil, maintainBegin: String? = nil, maintainEnd: String? = nil, maxMemory: Int? = nil, name: String? = nil, noPasswordAccess: String? = nil, orderId: String? = nil, port: Int? = nil, productId: String? = nil, publicipAddress: String? = nil, publicipId: String? = nil, resourceSpecCode: String? = nil, securityGroupId: String? = nil, securityGroupName: String? = nil, serviceTaskId: String? = nil, serviceUpgrade: Bool? = nil, status: String? = nil, subnetCidr: String? = nil, subnetId: String? = nil, subnetName: String? = nil, tags: [String]? = nil, usedMemory: Int? = nil, userId: String? = nil, userName: String? = nil, vpcId: String? = nil, vpcName: String? = nil) {
+    public init(accessUser: String? = nil, availableZones: [JSONValue]? = nil, backendAddrs: [String]? = nil, capacity: Int? = nil, capacityMinor: String? = nil, chargingMode: Int? = nil, createdAt: String? = nil, description: String? = nil, enablePublicip: Bool? = nil, enableSsl: Bool? = nil, engine: String? = nil, engineVersion: String? = nil, enterpriseProjectId: String? = nil, errorCode: String? = nil, instanceBackupPolicy: JSONValue? = nil, instanceId: String? = nil, internalVersion: String? = nil, ip: String? = nil, libos: Bool? = nil, maintainBegin: String? = nil, maintainEnd: String? = nil, maxMemory: Int? = nil, name: String? = nil, noPasswordAccess: String? = nil, orderId: String? = nil, port: Int? = nil, productId: String? = nil, publicipAddress: String? = nil, publicipId: String? = nil, resourceSpecCode: String? = nil, securityGroupId: String? = nil, securityGroupName: String? = nil, serviceTaskId: String? = nil, serviceUpgrade: Bool? = nil, status: String? = nil, subnetCidr: String? = nil, subnetId: String? = nil, subnetName: String? = nil, tags: [ResourceTag]? = nil, usedMemory: Int? = nil, userId: String? = nil, userName: String? = nil, vpcId: String? = nil, vpcName: String? = nil) {
         self.accessUser = accessUser
         self.availableZones = availableZones
         self.backendAddrs = backendAddrs
@@ -8205,9 +8205,9 @@ public struct ShowQuotaOfTenantV1ResourceUser: Codable, Equatable, Sendable {
     public var tenantId: String?
     /// Tenant name.
     /// Wire name `tenant_name`.
-    public var tenantName: Int?
+    public var tenantName: String?
 
-    public init(tenantId: String? = nil, tenantName: Int? = nil) {
+    public init(tenantId: String? = nil, tenantName: String? = nil) {
         self.tenantId = tenantId
         self.tenantName = tenantName
     }

@@ -4276,7 +4276,7 @@ pub struct ListInstancesV1Instance {
     pub status: Option<String>,
     /// Tags.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<ResourceTag>>,
     /// Used memory (unit: MB).
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub used_memory: Option<i32>,
@@ -6874,8 +6874,8 @@ pub struct ShowInstanceV1Response {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<serde_json::Value>>,
     /// Backend addrs.
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
-    pub backend_addrs: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backend_addrs: Option<Vec<String>>,
     /// Capacity (unit: GB).
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub capacity: Option<i32>,
@@ -6983,7 +6983,7 @@ pub struct ShowInstanceV1Response {
     pub subnet_name: Option<String>,
     /// Tags.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<ResourceTag>>,
     /// Used memory (unit: MB).
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
     pub used_memory: Option<i32>,
@@ -7353,8 +7353,8 @@ pub struct ShowQuotaOfTenantV1ResourceUser {
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
     pub tenant_id: Option<String>,
     /// Tenant name.
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_i32")]
-    pub tenant_name: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "crate::api::lenient::opt_string")]
+    pub tenant_name: Option<String>,
     /// Fields the spec does not name (kept, and sent back when serialized).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
