@@ -89,5 +89,5 @@ RATE[rdbtools]=$(python3 -c "s='$s'; print($slice_mb/float(s) if s!='nan' else f
 echo
 python3 -c "
 d=${RATE[dcskit_$big]}; c=${RATE[check]}; ds=${RATE[dcskit_slice]}; r=float('${RATE[rdbtools]}')
-print(f'dcskit vs redis-check-rdb ( MB): {d/c:.1f}x  ({d:.0f} vs {c:.0f} MB/s)')
+print(f'dcskit vs redis-check-rdb ($big MB): {d/c:.1f}x  ({d:.0f} vs {c:.0f} MB/s)')
 print(f'dcskit vs rdbtools memory report (slice): ' + (f'{ds/r:.0f}x ({ds:.0f} vs {r:.2f} MB/s)' if r==r else 'rdbtools failed on this file (see above)'))"
