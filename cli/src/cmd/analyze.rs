@@ -16,6 +16,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// One self-contained page with charts (no network fetches).
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -173,6 +175,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     serde_json::to_writer_pretty(&mut out, &json)?;
                     writeln!(out)?;
                 }
+                Format::Html => {
+                    let mut page = json.clone();
+                    if reports.len() > 1 {
+                        page["shards"] = reports.iter().map(shard_summary).collect();
+                    }
+                    out.write_all(dcskit::report_html::render(&page).as_bytes())?;
+                }
                 _ => write_table(&mut out, &json)?,
             }
         }
@@ -183,6 +192,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One shard's line in the HTML report's per-shard table.
+fn shard_summary(report: &Report) -> serde_json::Value {
+    let j = report.to_json();
+    let name = j["files"].as_array().and_then(|f| f.first()).map(|f| f["name"].clone()).unwrap_or_default();
+    serde_json::json!({"name": name, "total_num": j["total_num"], "total_bytes": j["total_bytes"]})
 }
 
 fn progress_bar() -> Option<indicatif::ProgressBar> {

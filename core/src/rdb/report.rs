@@ -43,6 +43,17 @@ pub struct ReportSettings {
     pub memory_model: &'static str,
 }
 
+/// Key-size histogram bounds (bytes): powers of four from 64 B to 64 MiB.
+const SIZE_BUCKETS: [u64; 11] = [64, 256, 1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 22, 1 << 24, 1 << 26];
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{}MiB", n >> 20),
+        n if n >= 1 << 10 => format!("{}KiB", n >> 10),
+        n => format!("{n}B"),
+    }
+}
+
 /// TTL histogram bucket upper bounds (ms of remaining life) and their labels.
 const TTL_BUCKETS: [(i64, &str); 7] = [
     (60_000, "<=1m"),
@@ -306,6 +317,24 @@ impl Accumulator {
             .zip(self.ttl_hist)
             .map(|((_, label), n)| json!({"bucket": label, "keys": n}))
             .collect();
+        // Key sizes (the report's `bytes` metric) in power-of-four ranges, all types together.
+        let mut size_counts = vec![0u64; SIZE_BUCKETS.len() + 1];
+        for t in KeyType::ALL {
+            for (acc, n) in size_counts.iter_mut().zip(self.types[t.index()].sizes.counts_up_to(&SIZE_BUCKETS)) {
+                *acc += n;
+            }
+        }
+        let size_hist: Vec<Value> = size_counts
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let label = match SIZE_BUCKETS.get(i) {
+                    Some(b) => format!("<={}", human_bytes(*b)),
+                    None => format!(">{}", human_bytes(SIZE_BUCKETS[SIZE_BUCKETS.len() - 1])),
+                };
+                json!({"bucket": label, "keys": n})
+            })
+            .collect();
         let idle_hist: Vec<Value> = IDLE_BUCKETS
             .iter()
             .zip(self.idle_hist)
@@ -349,6 +378,7 @@ impl Accumulator {
                 "histogram": ttl_hist,
             },
             "encodings": encodings,
+            "size_histogram": size_hist,
             "type_stats": type_stats,
             "hash_field_ttl": {"keys": self.hash_ttl_keys, "fields": self.hash_ttl_fields},
             "functions": {"libraries": self.functions, "bytes": self.function_bytes, "lua_scripts": self.lua_scripts},

@@ -90,6 +90,21 @@ impl LogHist {
         self.max
     }
 
+    /// Counts per range `(previous bound, bound]`, the last range open-ended. Exact when the
+    /// bounds are powers of two (bucket edges fall on them).
+    pub fn counts_up_to(&self, bounds: &[u64]) -> Vec<u64> {
+        let mut out = vec![0u64; bounds.len() + 1];
+        for (b, &c) in self.counts.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            let upper = bucket_upper(b);
+            let slot = bounds.iter().position(|&bound| upper <= bound).unwrap_or(bounds.len());
+            out[slot] += c;
+        }
+        out
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "count": self.n,
@@ -313,6 +328,17 @@ pub fn prefixes<'a>(key: &'a [u8], delims: &[bool; 256], depth: usize, mut f: im
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn histogram_ranges_are_exact_on_power_of_two_bounds() {
+        let mut h = LogHist::default();
+        for v in [1u64, 64, 65, 256, 257, 1000, 5000, 1 << 30] {
+            h.add(v);
+        }
+        // (0,64] (64,256] (256,1024] (1024,..)
+        assert_eq!(h.counts_up_to(&[64, 256, 1024]), vec![2, 2, 2, 2]);
+        assert_eq!(h.counts_up_to(&[]), vec![8]);
+    }
 
     #[test]
     fn histogram_quantiles() {
