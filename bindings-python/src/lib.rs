@@ -35,6 +35,15 @@ fn _async_runtime_id(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     })
 }
 
+/// The report as the core's self-contained HTML page (`compact` for notebooks).
+#[pyfunction]
+#[pyo3(signature = (report_json, compact = false))]
+fn report_html(report_json: &str, compact: bool) -> PyResult<String> {
+    let report: serde_json::Value = serde_json::from_str(report_json)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("report_json: {e}")))?;
+    Ok(if compact { dcskit::report_html::render_compact(&report) } else { dcskit::report_html::render(&report) })
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // Must precede any future_into_py, or pyo3-async-runtimes builds a second runtime.
@@ -44,6 +53,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime_id, m)?)?;
     m.add_function(wrap_pyfunction!(_foreign_runtime_id, m)?)?;
     m.add_function(wrap_pyfunction!(_async_runtime_id, m)?)?;
+    m.add_function(wrap_pyfunction!(report_html, m)?)?;
     client::register(m)?;
     analyze::register(m)?;
     Ok(())

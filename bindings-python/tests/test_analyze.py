@@ -118,3 +118,9 @@ def test_pandas_and_html(dump):
     assert int(frames["types"]["keys"].sum()) == 500
     html = r._repr_html_()
     assert html.startswith("<div>") and "500 keys" in html and "<table>" in html
+    # The compact page of the core's HTML report rides along in a sandboxed frame.
+    assert "<iframe" in html and "srcdoc=" in html and "allow-scripts" in html
+    page = r.to_html()
+    assert page.startswith("<!doctype html>") and "report-data" in page
+    assert '"total_num":500' in page.replace(" ", "")
+    assert r.to_html(compact=True) != page

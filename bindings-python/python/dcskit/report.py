@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from typing import Any, Dict, Iterator, List, Mapping
 
 __all__ = ["Report"]
@@ -99,8 +100,20 @@ class Report(Mapping[str, Any]):
         return (f"Report(total_num={self.total_num}, total_bytes={self.total_bytes}, "
                 f"largest_keys={len(self.largest_keys)}, largest_key_prefixes={len(self.largest_key_prefixes)})")
 
+    def to_html(self, compact: bool = False) -> str:
+        """The report as one self-contained HTML page (what ``dcskit analyze --format html`` writes)."""
+        from . import _native
+        return _native.report_html(json.dumps(self.to_dict()), compact)
+
     def _repr_html_(self, rows: int = 10) -> str:
-        """Jupyter's rich view: totals, per-type table and the largest keys."""
+        """Jupyter's rich view: the compact HTML report (charts, prefix treemap, top keys) in a
+        sandboxed frame, after a plain summary that shows even where scripts do not run."""
+        esc = html.escape
+        frame = (f'<iframe sandbox="allow-scripts" style="width:100%;height:760px;border:0" '
+                 f'srcdoc="{esc(self.to_html(compact=True), quote=True)}"></iframe>')
+        return self._summary_html(rows) + frame
+
+    def _summary_html(self, rows: int) -> str:
         esc = html.escape
         out = [f"<div><b>dcskit report</b>: {self.total_num} keys, {esc(_human(self.total_bytes))}"]
         out.append("<table><tr><th>type</th><th>keys</th><th>bytes</th></tr>")
