@@ -329,8 +329,8 @@ impl Accumulator {
             .enumerate()
             .map(|(i, n)| {
                 let label = match SIZE_BUCKETS.get(i) {
-                    Some(b) => format!("<={}", human_bytes(*b)),
-                    None => format!(">{}", human_bytes(SIZE_BUCKETS[SIZE_BUCKETS.len() - 1])),
+                    Some(b) => format!("<{}", human_bytes(*b)),
+                    None => format!(">={}", human_bytes(SIZE_BUCKETS[SIZE_BUCKETS.len() - 1])),
                 };
                 json!({"bucket": label, "keys": n})
             })

@@ -90,8 +90,8 @@ impl LogHist {
         self.max
     }
 
-    /// Counts per range `(previous bound, bound]`, the last range open-ended. Exact when the
-    /// bounds are powers of two (bucket edges fall on them).
+    /// Counts per range `[previous bound, bound)`, the last range open-ended. Exact when the
+    /// bounds are powers of two (no bucket straddles one).
     pub fn counts_up_to(&self, bounds: &[u64]) -> Vec<u64> {
         let mut out = vec![0u64; bounds.len() + 1];
         for (b, &c) in self.counts.iter().enumerate() {
@@ -99,7 +99,7 @@ impl LogHist {
                 continue;
             }
             let upper = bucket_upper(b);
-            let slot = bounds.iter().position(|&bound| upper <= bound).unwrap_or(bounds.len());
+            let slot = bounds.iter().position(|&bound| upper < bound).unwrap_or(bounds.len());
             out[slot] += c;
         }
         out
@@ -335,8 +335,8 @@ mod tests {
         for v in [1u64, 64, 65, 256, 257, 1000, 5000, 1 << 30] {
             h.add(v);
         }
-        // (0,64] (64,256] (256,1024] (1024,..)
-        assert_eq!(h.counts_up_to(&[64, 256, 1024]), vec![2, 2, 2, 2]);
+        // [0,64) [64,256) [256,1024) [1024,..)
+        assert_eq!(h.counts_up_to(&[64, 256, 1024]), vec![1, 2, 3, 2]);
         assert_eq!(h.counts_up_to(&[]), vec![8]);
     }
 
