@@ -20,6 +20,7 @@ for suite in scripts/ci/[0-9][0-9]-*.sh; do
   fi
 done
 echo
-echo "suites: ${passed} passed, ${#failed[@]} failed, $(( $(date +%s) - start ))s"
-for f in "${failed[@]}"; do echo "failed: $f"; done
+echo "all suites took $(( $(date +%s) - start ))s"
+for f in "${failed[@]}"; do echo "failed suite: $f"; done
+echo "suites: ${passed} passed, ${#failed[@]} failed"
 [ ${#failed[@]} -eq 0 ]

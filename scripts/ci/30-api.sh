@@ -19,4 +19,5 @@ if "$VENV/bin/python" tests/api-conformance/conformance.py --dcskit "$DCSKIT_BIN
   echo "negative control passed: the harness cannot tell requests apart"
   exit 1
 fi
-tail -n 1 /tmp/dcskit-conformance-tamper.txt
+# Reworded so the expected failures of the control are not read as this suite's result.
+echo "negative control ok: tampered requests were caught ($(tail -n 1 /tmp/dcskit-conformance-tamper.txt | sed 's/ passed, / matched, /; s/ failed/ mismatched/'))"
