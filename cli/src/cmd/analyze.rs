@@ -143,13 +143,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(e) => failure = Some(e),
         }
     }
-    for input in &inputs {
-        let (o, input) = (options.clone(), input.clone());
-        match dcskit::runtime::block_on(async move { rdb::analyze(&input, o).await }) {
-            Ok(Ok(r)) => reports.push(r),
-            Ok(Err(e)) | Err(e) => {
-                failure = Some(e);
-                break;
+    if !inputs.is_empty() {
+        // All inputs at once (one blocking thread each), results in input order.
+        let o = options.clone();
+        let results = dcskit::runtime::block_on(async move { rdb::analyze_many(&inputs, o).await })
+            .unwrap_or_else(|e| vec![Err(e)]);
+        for result in results {
+            match result {
+                Ok(r) => reports.push(r),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
             }
         }
     }

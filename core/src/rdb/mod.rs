@@ -183,6 +183,17 @@ pub async fn analyze(input: &str, options: AnalyzeOptions) -> Result<Report> {
         .map_err(|e| Error::new(ErrorKind::Internal, format!("analysis task failed: {e}")))?
 }
 
+/// Analyzes several inputs (e.g. the shards of a cluster backup) at once, each on its own
+/// blocking thread, so they use all cores. Results come back in input order, so merging them
+/// gives the same report as analyzing them one after another.
+pub async fn analyze_many(inputs: &[String], options: AnalyzeOptions) -> Vec<Result<Report>> {
+    let runs = inputs.iter().map(|input| {
+        let (input, options) = (input.clone(), options.clone());
+        crate::runtime::spawn(async move { analyze(&input, options).await })
+    });
+    futures::future::join_all(runs).await.into_iter().map(|r| r.and_then(|inner| inner)).collect()
+}
+
 /// Analyzes a byte stream synchronously (RDB, gzip or tar), on the calling thread.
 pub fn analyze_reader(name: &str, reader: impl Read + Send + 'static, total: Option<u64>, options: &AnalyzeOptions) -> Result<Report> {
     analyze_opened(Opened { name: name.to_string(), reader: Box::new(reader), total }, options)
