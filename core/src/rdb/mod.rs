@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 pub use decoder::{Checksum, DecodeOptions, FileInfo, KeyRecord, Visitor};
-pub use memory::{MemoryModel, Redis7};
+pub use memory::MemoryModel;
 pub use report::{Accumulator, ReportSettings, SizeMetric};
 pub use types::{Encoding, KeyType};
 
