@@ -7,6 +7,7 @@ operations in the same run, and the binding's per-call overhead over the core.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import threading
@@ -118,7 +119,9 @@ def main() -> None:
         print(f"official SDK not installed ({e}); no ratios", file=sys.stderr)
 
     width = max(len(k) for k in results)
-    print(f"calls: ShowInstance against the emulator at {URL}, N={N}")
+    load = os.getloadavg()
+    print(f"calls: ShowInstance against the emulator at {URL}, N={N}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+          f"on {os.cpu_count()} CPUs (figures swing with load: compare ratios from one run)")
     for k, v in results.items():
         print(f"  {k:<{width}}  {v:10.0f} calls/s")
     if "official sequential" in results:

@@ -12,6 +12,7 @@ use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
 use crate::blocking;
+use crate::bridge::{Completions, InFlight};
 use crate::convert::{to_json, to_py, Json};
 use crate::errors::IntoPyResult;
 use crate::paginate::NativePaginator;
@@ -126,7 +127,7 @@ impl NativeClient {
     fn call<'py>(&self, py: Python<'py>, operation: String, input: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
         let input = input_value(input)?;
         let client = self.inner.clone();
-        let out = blocking::run(py, async move { client.call(&operation, input).await }, |_| Ok(()))?;
+        let out = blocking::call(py, async move { client.call(&operation, input).await })?;
         to_py(py, &out)
     }
 
@@ -139,19 +140,37 @@ impl NativeClient {
         })
     }
 
+    /// Starts a call whose result settles the asyncio future `future` through `completions`
+    /// (the event loop's queue; see `bridge`). `traced`: the result is `[output, runtime id]`.
+    #[pyo3(signature = (completions, operation, input, future, traced=false))]
+    fn submit(
+        &self,
+        completions: &Completions,
+        operation: String,
+        input: Option<&Bound<'_, PyAny>>,
+        future: Py<PyAny>,
+        traced: bool,
+    ) -> PyResult<InFlight> {
+        let input = input_value(input)?;
+        let client = self.inner.clone();
+        Ok(completions.submit(
+            async move {
+                let out = client.call(&operation, input).await?;
+                Ok(if traced { Value::Array(vec![out, dcskit::runtime::current_runtime_id().unwrap_or_default().into()]) } else { out })
+            },
+            future,
+        ))
+    }
+
     /// `call` that also returns the id of the runtime the request ran on (one-runtime test).
     #[pyo3(signature = (operation, input=None))]
     fn _call_traced<'py>(&self, py: Python<'py>, operation: String, input: Option<&Bound<'py, PyAny>>) -> PyResult<(Bound<'py, PyAny>, String)> {
         let input = input_value(input)?;
         let client = self.inner.clone();
-        let (out, rt) = blocking::run(
-            py,
-            async move {
-                let out = client.call(&operation, input).await?;
-                Ok((out, dcskit::runtime::current_runtime_id().unwrap_or_default()))
-            },
-            |_| Ok(()),
-        )?;
+        let (out, rt) = blocking::call(py, async move {
+            let out = client.call(&operation, input).await?;
+            Ok((out, dcskit::runtime::current_runtime_id().unwrap_or_default()))
+        })?;
         Ok((to_py(py, &out)?, rt))
     }
 
@@ -177,17 +196,13 @@ impl NativeClient {
     fn _bench_core(&self, py: Python<'_>, operation: String, input: &Bound<'_, PyAny>, n: u32) -> PyResult<f64> {
         let input = to_json(input)?;
         let client = self.inner.clone();
-        blocking::run(
-            py,
-            async move {
-                let t0 = std::time::Instant::now();
-                for _ in 0..n {
-                    client.call(&operation, input.clone()).await?;
-                }
-                Ok(t0.elapsed().as_secs_f64())
-            },
-            |_| Ok(()),
-        )
+        blocking::call(py, async move {
+            let t0 = std::time::Instant::now();
+            for _ in 0..n {
+                client.call(&operation, input.clone()).await?;
+            }
+            Ok(t0.elapsed().as_secs_f64())
+        })
     }
 
     #[pyo3(signature = (waiter, input=None, *, timeout=None, interval=None))]
@@ -195,7 +210,7 @@ impl NativeClient {
         let input = input_value(input)?;
         let options = wait_options(timeout, interval).py_err()?;
         let client = self.inner.clone();
-        let out = blocking::run(py, async move { client.wait(&waiter, input, options).await }, |_| Ok(()))?;
+        let out = blocking::call(py, async move { client.wait(&waiter, input, options).await })?;
         to_py(py, &out)
     }
 

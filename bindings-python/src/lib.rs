@@ -4,6 +4,7 @@
 
 mod analyze;
 mod blocking;
+mod bridge;
 mod client;
 mod convert;
 mod errors;
@@ -55,6 +56,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_async_runtime_id, m)?)?;
     m.add_function(wrap_pyfunction!(report_html, m)?)?;
     client::register(m)?;
+    bridge::register(m)?;
     analyze::register(m)?;
     Ok(())
 }

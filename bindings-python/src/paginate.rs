@@ -41,7 +41,7 @@ impl NativePaginator {
 
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let (inner, pages) = (self.inner.clone(), self.pages);
-        match blocking::run(py, step(inner, pages), |_| Ok(()))? {
+        match blocking::call(py, step(inner, pages))? {
             Some(v) => to_py(py, &v),
             None => Err(PyStopIteration::new_err(())),
         }

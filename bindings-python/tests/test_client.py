@@ -149,3 +149,73 @@ def test_retries_follow_the_config(recorder, client_for):
     with pytest.raises(dcskit.ServerResponseError):
         client_for(recorder.url, max_retries=2).show_instance(instance_id="i-1")
     assert len(recorder.requests) == 3
+
+
+def test_keyboard_interrupt_stops_a_slow_blocking_call(recorder, client_for):
+    import signal
+    import threading
+    import time
+
+    recorder.delay = 5.0
+    client = client_for(recorder.url, timeout=30)
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    t0 = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.list_instances()
+    finally:
+        timer.cancel()
+    elapsed = time.monotonic() - t0
+    assert elapsed < 2.0, f"took {elapsed:.2f}s to stop"
+    # The interrupted call left the client usable.
+    recorder.delay = 0.0
+    recorder.answer(200, {"instances": [], "instance_num": 0})
+    assert client.list_instances() == {"instances": [], "instance_num": 0}
+
+
+def test_back_to_back_blocking_calls_from_threads_all_finish(emulator, client_for, instances):
+    # Sequential callers poll briefly for their result; concurrent ones must not starve.
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = client_for(emulator.url)
+    iid = instances[0]
+    with ThreadPoolExecutor(16) as ex:
+        got = list(ex.map(lambda _: client.show_instance(instance_id=iid)["instance_id"], range(200)))
+    assert got == [iid] * 200
+    assert [client.show_instance(instance_id=iid)["instance_id"] for _ in range(50)] == [iid] * 50
+
+
+def test_cancelling_an_async_call_returns_promptly_and_the_loop_goes_on(recorder, client_for):
+    import time
+
+    recorder.delay = 3.0
+    client = client_for(recorder.url, cls=dcskit.AsyncClient)
+
+    async def go():
+        t0 = time.monotonic()
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.list_instances(), timeout=0.2)
+        cancelled_after = time.monotonic() - t0
+        recorder.delay = 0.0
+        recorder.answer(200, {"instances": [], "instance_num": 0})
+        return cancelled_after, await client.list_instances()
+
+    cancelled_after, out = asyncio.run(go())
+    assert cancelled_after < 1.0
+    assert out == {"instances": [], "instance_num": 0}
+
+
+def test_async_errors_and_results_in_one_batch(emulator, client_for, instances):
+    client = client_for(emulator.url, cls=dcskit.AsyncClient)
+
+    async def go():
+        return await asyncio.gather(
+            *(client.show_instance(instance_id=iid) for iid in instances),
+            client.show_instance(instance_id="00000000-0000-0000-0000-000000000000"),
+            return_exceptions=True,
+        )
+
+    results = asyncio.run(go())
+    assert [r["instance_id"] for r in results[:-1]] == instances
+    assert isinstance(results[-1], dcskit.ClientRequestError) and results[-1].status_code in (400, 404)

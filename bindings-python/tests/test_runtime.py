@@ -78,3 +78,27 @@ def test_blocking_calls_release_the_gil(recorder, client_for):
     t.join()
     assert done.is_set()
     assert ticks > 100_000, f"the main thread barely ran ({ticks} ticks) while the call waited"
+
+
+def test_async_client_results_come_from_the_core_runtime(recorder, client_for):
+    # AsyncClient settles its futures through the event loop's completion queue.
+    from dcskit.client import _completions
+
+    recorder.answer(200, {"instance_id": "i-1", "status": "RUNNING"})
+    client = client_for(recorder.url, cls=dcskit.AsyncClient)
+
+    async def one(n):
+        loop = asyncio.get_running_loop()
+        completions = _completions(loop)
+        assert completions is not None
+        future = loop.create_future()
+        client._native.submit(completions, "ShowInstance", {"instance_id": f"i-{n}"}, future, traced=True)
+        return await future
+
+    async def go():
+        return await asyncio.gather(*(one(n) for n in range(200)))
+
+    results = asyncio.run(go())
+    assert len(results) == 200
+    assert {rid for _, rid in results} == {dcskit.runtime_id()}
+    assert all(out["status"] == "RUNNING" for out, _ in results)

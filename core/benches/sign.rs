@@ -1,5 +1,7 @@
 //! Signing typical DCS requests: a GET with 3 query parameters and a POST with a 1 KB JSON
 //! body. scripts/bench/sign.sh runs this next to the official Python signer on the same requests.
+//! The credentials are made once, as a transport does: their HMAC key state is derived then,
+//! not per signature.
 
 use std::hint::black_box;
 

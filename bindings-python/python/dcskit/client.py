@@ -7,7 +7,9 @@ Both take the same configuration. Unset credentials and project id come from the
 
 from __future__ import annotations
 
+import asyncio
 import os
+import weakref
 from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Union
 
 from . import _native
@@ -52,6 +54,43 @@ def _native_client(
         ca_bundle=os.fspath(ca_bundle) if ca_bundle is not None else None,
         insecure_skip_tls_verify=insecure_skip_tls_verify,
     )
+
+
+# Each event loop's queue of finished calls, watched by the loop (see _native.Completions):
+# results reach asyncio without runtime threads waiting for the GIL. None: the loop cannot
+# watch a socket (e.g. Windows' proactor loop), calls use plain awaitables instead.
+_COMPLETIONS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Optional[_native.Completions]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _completions(loop: asyncio.AbstractEventLoop) -> Optional[_native.Completions]:
+    try:
+        return _COMPLETIONS[loop]
+    except KeyError:
+        pass
+    c = _native.Completions()
+    try:
+        loop.add_reader(c.fileno(), c.drain)
+    except NotImplementedError:
+        _COMPLETIONS[loop] = None
+        return None
+    _COMPLETIONS[loop] = c
+    return c
+
+
+async def _call_async(native: _native.NativeClient, operation: str, input: Optional[Mapping[str, Any]]) -> Any:
+    loop = asyncio.get_running_loop()
+    completions = _completions(loop)
+    if completions is None:
+        return await native.call_async(operation, input)
+    future = loop.create_future()
+    in_flight = native.submit(completions, operation, input, future)
+    try:
+        return await future
+    except asyncio.CancelledError:
+        in_flight.abort()
+        raise
 
 
 class _Base:
@@ -141,10 +180,10 @@ class AsyncClient(_Base, AsyncOperations):
 
     async def call(self, operation: str, input: Optional[Mapping[str, Any]] = None) -> Any:
         """Like :meth:`Client.call`, awaitable."""
-        return await self._native.call_async(operation, input)
+        return await _call_async(self._native, operation, input)
 
     async def _call(self, operation: str, input: Dict[str, Any]) -> Any:
-        return await self._native.call_async(operation, input)
+        return await _call_async(self._native, operation, input)
 
     def _paginate(self, operation: str, input: Dict[str, Any]) -> AsyncIterator[Dict[str, Any]]:
         return self._native.paginate(operation, input)

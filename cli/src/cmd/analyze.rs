@@ -60,6 +60,17 @@ pub struct Args {
     /// redis-8 or valkey-8.
     #[arg(long, default_value = "redis-7", value_parser = |s: &str| s.parse::<rdb::memory_model::Target>().map_err(|e| e.to_string()))]
     memory_target: rdb::memory_model::Target,
+    /// Decoding threads for one large file (default: all cores; 1 decodes on one thread).
+    /// The report is the same either way.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// INPUTs are JSON reports (from `--format json`) to combine into the report one run over
+    /// all their files would give (exact: the reports carry a `merge_state`).
+    #[arg(long, conflicts_with = "instance")]
+    merge: bool,
+    /// Leave `merge_state` out of `--format json` output (smaller, but not mergeable).
+    #[arg(long)]
+    no_merge_state: bool,
     /// Write the output here instead of stdout.
     #[arg(long, short)]
     out: Option<std::path::PathBuf>,
@@ -82,6 +93,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.merge && (args.inputs.is_empty() || args.format == Format::Csv) {
+        anyhow::bail!("--merge needs JSON reports as INPUTs and --format table, json or html");
+    }
     let mut out: Box<dyn Write + Send> = match &args.out {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
@@ -109,6 +123,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         detail: csv.is_some(),
         ..AnalyzeOptions::default()
     };
+    if let Some(n) = args.threads {
+        options.threads = n as usize;
+    }
     if let Some(bar) = &bar {
         let bar = bar.clone();
         options.progress = Some(Arc::new(move |p: rdb::Progress| {
@@ -127,10 +144,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }));
     }
-    let inputs = args.inputs.clone();
+    let mut inputs = args.inputs.clone();
     let mut reports: Vec<Report> = Vec::new();
     let mut failure: Option<dcskit::Error> = None;
-    if let Some(instance) = args.instance.clone() {
+    if args.merge {
+        match read_reports(&std::mem::take(&mut inputs)).and_then(|parts| rdb::merge_json_reports(&parts)) {
+            Ok(r) => reports.push(r),
+            Err(e) => failure = Some(e),
+        }
+    } else if let Some(instance) = args.instance.clone() {
         let config = dcskit::Config { endpoint: args.endpoint.clone(), region: args.region.clone(), project_id: args.project_id.clone(), ..Default::default() };
         let (o, backup) = (options.clone(), args.backup.clone());
         match dcskit::runtime::block_on(async move { dcskit::cloud::analyze_instance_with(config, &instance, backup.as_deref(), o).await }) {
@@ -167,6 +189,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         let merged = rdb::merge_reports(&reports);
         let json = match (&merged, &failure) {
+            (Some(r), None) if args.format == Format::Json && !args.no_merge_state => Some(r.to_json_with_state()),
             (Some(r), None) => Some(r.to_json()),
             (_, Some(e)) => e.partial_report().cloned().map(|mut p| {
                 p["error"] = e.to_json();
@@ -197,6 +220,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads JSON reports for `--merge`; errors name the file.
+fn read_reports(paths: &[String]) -> dcskit::Result<Vec<(String, Value)>> {
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read(p).map_err(|e| dcskit::Error::invalid_input("input", format!("{p}: cannot read: {e}")))?;
+            let json: Value = serde_json::from_slice(&text)
+                .map_err(|e| dcskit::Error::invalid_input("input", format!("{p}: not a JSON report ({e}); --merge combines reports written by `dcskit analyze --format json`")))?;
+            Ok((p.clone(), json))
+        })
+        .collect()
 }
 
 /// One shard's line in the HTML report's per-shard table.

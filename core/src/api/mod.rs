@@ -79,9 +79,10 @@ pub fn waiters() -> &'static [WaiterInfo] {
 
 /// Finds an operation by official, snake_case, camelCase or kebab-case name.
 pub fn find_operation(name: &str) -> Option<&'static OperationInfo> {
-    let norm = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
-    let wanted = norm(name);
-    operations().iter().find(|op| norm(op.name) == wanted)
+    // Compared without allocating: this runs on every call.
+    let norm = |s: &'static str| s.bytes().filter(|b| *b != b'_' && *b != b'-').map(|b| b.to_ascii_lowercase());
+    let wanted = name.bytes().filter(|b| *b != b'_' && *b != b'-').map(|b| b.to_ascii_lowercase());
+    operations().iter().find(|op| norm(op.name).eq(wanted.clone()))
 }
 
 /// Finds a waiter by name (`instance_running`; kebab-case accepted).

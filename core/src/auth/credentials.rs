@@ -6,6 +6,7 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroize;
 
+use crate::auth::signer::SigningKey;
 use crate::error::{Error, ErrorKind, Result};
 
 pub const ENV_AK: &str = "CLOUD_SDK_AK";
@@ -22,6 +23,8 @@ pub enum Credentials {
         sk: SecretString,
         /// Present for temporary credentials; sent as `X-Security-Token`.
         security_token: Option<SecretString>,
+        /// HMAC state derived from `sk` once, so signing does not re-hash the key (wiped on drop).
+        signing_key: SigningKey,
     },
     /// An IAM token sent as `X-Auth-Token`.
     Token(SecretString),
@@ -29,13 +32,16 @@ pub enum Credentials {
 
 impl Credentials {
     pub fn aksk(ak: impl Into<String>, sk: impl Into<String>) -> Self {
-        Credentials::AkSk { ak: ak.into(), sk: secret(sk.into()), security_token: None }
+        let sk = secret(sk.into());
+        Credentials::AkSk { ak: ak.into(), signing_key: SigningKey::new(sk.expose_secret().as_bytes()), sk, security_token: None }
     }
 
     pub fn temporary(ak: impl Into<String>, sk: impl Into<String>, security_token: impl Into<String>) -> Self {
+        let sk = secret(sk.into());
         Credentials::AkSk {
             ak: ak.into(),
-            sk: secret(sk.into()),
+            signing_key: SigningKey::new(sk.expose_secret().as_bytes()),
+            sk,
             security_token: Some(secret(security_token.into())),
         }
     }
@@ -66,10 +72,10 @@ impl Credentials {
         }
     }
 
-    /// The secret key, for the signer only.
-    pub(crate) fn secret_key(&self) -> Option<&str> {
+    /// The HMAC-ready form of the secret key, for the signer only (the key itself never leaves).
+    pub(crate) fn signing_key(&self) -> Option<&SigningKey> {
         match self {
-            Credentials::AkSk { sk, .. } => Some(sk.expose_secret()),
+            Credentials::AkSk { signing_key, .. } => Some(signing_key),
             Credentials::Token(_) => None,
         }
     }

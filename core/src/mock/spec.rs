@@ -30,6 +30,8 @@ pub struct Route {
     segments: Vec<Segment>,
     /// The operation object of the spec.
     pub op: &'static Value,
+    /// `example_response`, worked out on first use (it is needed on every request).
+    example: OnceLock<(u16, Option<Value>)>,
 }
 
 impl Route {
@@ -42,15 +44,18 @@ impl Route {
         if segments.len() != self.segments.len() {
             return None;
         }
+        // Check first, collect after: most routes are tried and refused on every request.
+        let fits = self.segments.iter().zip(segments).all(|(want, got)| match want {
+            Segment::Literal(l) => l == got,
+            Segment::Param(_) => !got.is_empty(),
+        });
+        if !fits {
+            return None;
+        }
         let mut params = HashMap::new();
         for (want, got) in self.segments.iter().zip(segments) {
-            match want {
-                Segment::Literal(l) if l == got => {}
-                Segment::Literal(_) => return None,
-                Segment::Param(_) if got.is_empty() => return None,
-                Segment::Param(name) => {
-                    params.insert(name.clone(), got.clone());
-                }
+            if let Segment::Param(name) = want {
+                params.insert(name.clone(), got.clone());
             }
         }
         Some(params)
@@ -58,6 +63,15 @@ impl Route {
 
     /// The documented success status and example body (the first 2xx response).
     pub fn example_response(&self) -> (u16, Option<Value>) {
+        self.documented_success().clone()
+    }
+
+    /// [`Route::example_response`] without copying the example.
+    pub fn documented_success(&self) -> &(u16, Option<Value>) {
+        self.example.get_or_init(|| self.first_success())
+    }
+
+    fn first_success(&self) -> (u16, Option<Value>) {
         let Some(responses) = self.op.get("responses").and_then(Value::as_object) else {
             return (200, Some(Value::Object(Default::default())));
         };
@@ -159,6 +173,7 @@ pub fn routes() -> &'static [Route] {
                     path: path.clone(),
                     segments,
                     op,
+                    example: OnceLock::new(),
                 });
             }
         }

@@ -231,6 +231,13 @@ impl<'m, R: Read> Decoder<'m, R> {
         self.src.offset()
     }
 
+    /// Numbers offsets from `offset` (the input is a slice of a larger file starting there),
+    /// so errors and key offsets name positions in the whole file.
+    pub fn starting_at(mut self, offset: u64) -> Self {
+        self.src.set_base(offset);
+        self
+    }
+
     /// Decodes the whole file, calling `v` for everything found.
     pub fn run(&mut self, v: &mut dyn Visitor) -> Result<FileInfo, Stop> {
         let (magic, version) = self.header()?;
@@ -352,10 +359,13 @@ impl<'m, R: Read> Decoder<'m, R> {
                 }
                 t => {
                     let start = *key_start.get_or_insert(op_offset);
-                    let value = self.key_value(t, op_offset)?;
+                    let mut value = self.key_value(t, op_offset)?;
                     let serialized = self.src.offset() - start;
-                    let memory = self.model.key(self.key.len() as u64)
-                        + self.model.value(value.kind, value.encoding, &ValueShape { serialized, key_len: self.key.len() as u64, has_expire: expire.is_some(), ..value.shape });
+                    let key_len = self.key.len() as u64;
+                    value.shape.serialized = serialized;
+                    value.shape.key_len = key_len;
+                    value.shape.has_expire = expire.is_some();
+                    let memory = self.model.key(key_len) + self.model.value(value.kind, value.encoding, &value.shape);
                     let rec = KeyRecord {
                         db,
                         key: &self.key,
@@ -469,6 +479,17 @@ impl<'m, R: Read> Decoder<'m, R> {
 
     #[inline]
     fn len(&mut self, what: &str) -> DResult<u64> {
+        // Most lengths are one byte (6-bit form).
+        if let Some(&b) = self.src.buffered().first() {
+            if b < 0x40 {
+                self.src.consume(1);
+                return Ok(b as u64);
+            }
+        }
+        self.len_slow(what)
+    }
+
+    fn len_slow(&mut self, what: &str) -> DResult<u64> {
         let at = self.src.offset();
         let b = self.src.u8(what)?;
         match b >> 6 {
@@ -517,6 +538,20 @@ impl<'m, R: Read> Decoder<'m, R> {
     /// (what the memory model needs to rebuild listpacks and intsets).
     #[inline]
     fn skip_elem(&mut self, what: &str) -> DResult<(u64, bool, Option<i64>)> {
+        // Fast path: a short raw string wholly in the buffer (most collection elements).
+        let buf = self.src.buffered();
+        if let Some(&b) = buf.first() {
+            let n = b as usize;
+            if n < 0x40 && buf.len() > n {
+                let int = if n <= 20 { memory_model::listpack::canonical_int(&buf[1..=n]) } else { None };
+                self.src.consume(n + 1);
+                return Ok((n as u64, false, int));
+            }
+        }
+        self.skip_elem_slow(what)
+    }
+
+    fn skip_elem_slow(&mut self, what: &str) -> DResult<(u64, bool, Option<i64>)> {
         match self.str_hdr(what)? {
             Str::Raw(n) => {
                 let int = if n <= 20 {
@@ -552,7 +587,19 @@ impl<'m, R: Read> Decoder<'m, R> {
     }
 
     /// Reads a string into `out` (replacing its contents).
+    #[inline]
     fn read_str(&mut self, out: &mut Vec<u8>, what: &str) -> DResult<()> {
+        // Fast path: a short raw string wholly in the buffer (most key names).
+        let buf = self.src.buffered();
+        if let Some(&b) = buf.first() {
+            let n = b as usize;
+            if n < 0x40 && buf.len() > n {
+                out.clear();
+                out.extend_from_slice(&buf[1..=n]);
+                self.src.consume(n + 1);
+                return Ok(());
+            }
+        }
         self.read_str_capped(out, u64::MAX, what).map(|_| ())
     }
 
@@ -855,7 +902,7 @@ impl<'m, R: Read> Decoder<'m, R> {
                 let n = self.len("set size")?;
                 for _ in 0..n {
                     let (len, _, int) = self.skip_elem("set member")?;
-                    v.shape.elems.add(len, int);
+                    v.shape.elems.add_member(len, int);
                     v.largest = v.largest.max(len);
                     v.shape.elem_alloc += m.element(len);
                 }
@@ -868,7 +915,7 @@ impl<'m, R: Read> Decoder<'m, R> {
                 let n = self.len("zset size")?;
                 for _ in 0..n {
                     let (len, _, int) = self.skip_elem("zset member")?;
-                    v.shape.elems.add(len, int);
+                    v.shape.elems.add_member(len, int);
                     v.largest = v.largest.max(len);
                     v.shape.elem_alloc += m.element(len);
                     if t == 5 {

@@ -20,6 +20,7 @@ pub mod input;
 pub mod lzf;
 pub mod memory;
 pub mod memory_model;
+pub mod parallel;
 pub mod reader;
 pub mod report;
 pub mod stats;
@@ -80,8 +81,24 @@ pub struct AnalyzeOptions {
     pub strict: bool,
     /// Walk every packed value to measure its largest element (CSV output needs it).
     pub detail: bool,
-    /// Called for every key.
+    /// Called for every key (keys then arrive in file order, so the file is not split).
     pub on_key: Option<KeyFn>,
+    /// Decoding threads for one large local file (default: the available cores; 1 = one
+    /// thread). Results are identical either way; see [`parallel`].
+    pub threads: usize,
+    /// Files smaller than this are decoded on one thread (splitting would not pay off).
+    pub split_min_bytes: u64,
+    /// About how many bytes of whole records each split job carries.
+    pub split_batch_bytes: usize,
+    /// Testing aid: a split run that cannot follow the file fails instead of replaying on one
+    /// thread (proves a split actually happened).
+    #[doc(hidden)]
+    pub split_no_replay: bool,
+}
+
+/// The cores this process may use.
+pub fn available_threads() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
 impl Default for AnalyzeOptions {
@@ -102,6 +119,10 @@ impl Default for AnalyzeOptions {
             strict: false,
             detail: false,
             on_key: None,
+            threads: available_threads(),
+            split_min_bytes: 16 << 20,
+            split_batch_bytes: 4 << 20,
+            split_no_replay: false,
         }
     }
 }
@@ -149,6 +170,16 @@ impl Report {
         self.accumulator.as_deref()
     }
 
+    /// The JSON report plus `merge_state`: what [`merge_json_reports`] needs to combine this
+    /// report with others exactly (docs/rdb-merge.md).
+    pub fn to_json_with_state(&self) -> serde_json::Value {
+        let mut json = self.json.clone();
+        if let Some(acc) = &self.accumulator {
+            json["merge_state"] = acc.state_json();
+        }
+        json
+    }
+
     fn from_acc(acc: Accumulator, file_reports: Vec<serde_json::Value>) -> Report {
         let mut json = acc.to_json();
         if file_reports.len() > 1 {
@@ -172,13 +203,81 @@ pub fn merge_reports(parts: &[Report]) -> Option<Report> {
     Some(Report::from_acc(merged, file_reports))
 }
 
+/// Combines JSON reports that carry `merge_state` (from [`Report::to_json_with_state`], or
+/// `dcskit analyze --format json`) into the report one run over all their files would give.
+/// `parts` are (name, report) pairs; names appear in errors. Reports must have been made with
+/// the same prefix settings, size metric, memory model and "now"; top-N lengths may differ
+/// (the shortest wins, still exact).
+pub fn merge_json_reports(parts: &[(String, serde_json::Value)]) -> Result<Report> {
+    if parts.is_empty() {
+        return Err(Error::invalid_input("reports", "no report to merge"));
+    }
+    let mut accs = Vec::with_capacity(parts.len());
+    for (name, json) in parts {
+        let state = json.get("merge_state").ok_or_else(|| {
+            Error::invalid_input("reports", format!("{name}: the report has no merge_state (write it with `dcskit analyze --format json`)"))
+        })?;
+        let acc = Accumulator::from_state_json(state).map_err(|e| Error::invalid_input("reports", format!("{name}: {e}")))?;
+        accs.push(acc);
+    }
+    let (first_name, first) = (&parts[0].0, &accs[0].settings);
+    for ((name, _), acc) in parts.iter().zip(&accs).skip(1) {
+        let s = &acc.settings;
+        let mismatch = [
+            ("delimiters", first.delimiter_chars != s.delimiter_chars, format!("{:?} vs {:?}", first.delimiter_chars, s.delimiter_chars)),
+            ("prefix_depth", first.prefix_depth != s.prefix_depth, format!("{} vs {}", first.prefix_depth, s.prefix_depth)),
+            ("metric", first.metric != s.metric, format!("{} vs {}", first.metric.name(), s.metric.name())),
+            ("memory_model", first.memory_model != s.memory_model, format!("{} vs {}", first.memory_model, s.memory_model)),
+            ("now_ms", first.now_ms != s.now_ms, format!("{} vs {} (analyse every shard with the same --now-ms)", first.now_ms, s.now_ms)),
+            ("prefix_budget", first.prefix_budget != s.prefix_budget, format!("{} vs {}", first.prefix_budget, s.prefix_budget)),
+        ];
+        if let Some((field, _, detail)) = mismatch.into_iter().find(|m| m.1) {
+            return Err(Error::invalid_input(
+                "reports",
+                format!("{name}: merge_state.settings.{field} differs from {first_name}: {detail}; reports made with different settings cannot be merged exactly"),
+            ));
+        }
+    }
+    let top = accs.iter().map(|a| a.settings.top).min().unwrap_or(0);
+    let prefix_top = accs.iter().map(|a| a.settings.prefix_top).min().unwrap_or(0);
+    let mut merged = Accumulator::new(ReportSettings { top, prefix_top, ..accs[0].settings.clone() });
+    for acc in &accs {
+        merged.merge(acc);
+    }
+    let file_reports: Vec<serde_json::Value> = if parts.len() > 1 {
+        parts
+            .iter()
+            .map(|(_, j)| {
+                let mut j = j.clone();
+                if let Some(o) = j.as_object_mut() {
+                    o.remove("merge_state");
+                }
+                j
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Report::from_acc(merged, file_reports))
+}
+
 /// Analyzes one input: a path, `-` (stdin), a .gz, a tar of RDB files, or an http(s) URL.
 pub async fn analyze(input: &str, options: AnalyzeOptions) -> Result<Report> {
     if input.is_empty() {
         return Err(Error::invalid_input("input", "is empty (expected a path, `-` or an http(s) URL)"));
     }
-    let opened = if input::is_url(input) { input::open_url(input).await? } else { input::open_local(input)? };
-    tokio::task::spawn_blocking(move || analyze_opened(opened, &options))
+    let url = input::is_url(input);
+    let opened = if url { input::open_url(input).await? } else { input::open_local(input)? };
+    // A local file can be read again: that is what lets a split run fall back to one thread.
+    let path = (!url && input != "-").then(|| input.to_string());
+    tokio::task::spawn_blocking(move || match path {
+        Some(p) => {
+            let reopen = || input::open_local(&p);
+            let whole = || parallel::Whole::map(std::path::Path::new(&p));
+            analyze_opened(opened, &options, Some(Sources { reopen: &reopen, whole: &whole }))
+        }
+        None => analyze_opened(opened, &options, None),
+    })
         .await
         .map_err(|e| Error::new(ErrorKind::Internal, format!("analysis task failed: {e}")))?
 }
@@ -187,8 +286,10 @@ pub async fn analyze(input: &str, options: AnalyzeOptions) -> Result<Report> {
 /// blocking thread, so they use all cores. Results come back in input order, so merging them
 /// gives the same report as analyzing them one after another.
 pub async fn analyze_many(inputs: &[String], options: AnalyzeOptions) -> Vec<Result<Report>> {
+    // The cores are shared between the inputs before any one file is split.
+    let threads = (options.threads / inputs.len().max(1)).max(1);
     let runs = inputs.iter().map(|input| {
-        let (input, options) = (input.clone(), options.clone());
+        let (input, options) = (input.clone(), AnalyzeOptions { threads, ..options.clone() });
         crate::runtime::spawn(async move { analyze(&input, options).await })
     });
     futures::future::join_all(runs).await.into_iter().map(|r| r.and_then(|inner| inner)).collect()
@@ -196,12 +297,15 @@ pub async fn analyze_many(inputs: &[String], options: AnalyzeOptions) -> Vec<Res
 
 /// Analyzes a byte stream synchronously (RDB, gzip or tar), on the calling thread.
 pub fn analyze_reader(name: &str, reader: impl Read + Send + 'static, total: Option<u64>, options: &AnalyzeOptions) -> Result<Report> {
-    analyze_opened(Opened { name: name.to_string(), reader: Box::new(reader), total }, options)
+    analyze_opened(Opened { name: name.to_string(), reader: Box::new(reader), total }, options, None)
 }
 
 /// Analyzes bytes in memory.
 pub fn analyze_bytes(name: &str, data: &[u8], options: &AnalyzeOptions) -> Result<Report> {
-    analyze_reader(name, std::io::Cursor::new(data.to_vec()), Some(data.len() as u64), options)
+    let data = bytes::Bytes::copy_from_slice(data);
+    let reopen = || Ok(Opened { name: name.to_string(), reader: Box::new(std::io::Cursor::new(data.clone())), total: Some(data.len() as u64) });
+    let whole = || Some(parallel::Whole::Memory(data.clone()));
+    analyze_opened(reopen()?, options, Some(Sources { reopen: &reopen, whole: &whole }))
 }
 
 struct Run<'o> {
@@ -212,18 +316,51 @@ struct Run<'o> {
     total: Option<u64>,
     keys_done: u64,
     file_reports: Vec<serde_json::Value>,
+    /// Split the RDB stream across threads (top-level inputs that can be read again).
+    split: Option<(parallel::SplitConfig, &'o dyn Fn() -> Option<parallel::Whole>)>,
+    /// A split run met something it could not follow: analyse again on one thread.
+    replay: bool,
 }
 
-fn analyze_opened(opened: Opened, options: &AnalyzeOptions) -> Result<Report> {
+/// Ways to read an input again: as a stream (the single-threaded replay) and as one byte
+/// slice (what a split run walks).
+#[derive(Clone, Copy)]
+struct Sources<'a> {
+    reopen: &'a dyn Fn() -> Result<Opened>,
+    whole: &'a dyn Fn() -> Option<parallel::Whole>,
+}
+
+fn analyze_opened(opened: Opened, options: &AnalyzeOptions, sources: Option<Sources<'_>>) -> Result<Report> {
+    let wanted = options.threads > 1 && options.on_key.is_none() && opened.total.is_some_and(|t| t >= options.split_min_bytes);
+    let cfg = parallel::SplitConfig { threads: options.threads, batch_bytes: options.split_batch_bytes };
+    let split = sources.filter(|_| wanted).map(|s| (cfg, s.whole));
+    let reopen = sources.map(|s| s.reopen);
+    match (analyze_once(opened, options, split), reopen) {
+        (Err(Replay), Some(_)) if options.split_no_replay => Err(Error::new(ErrorKind::Internal, "split run could not follow the file (replay disabled)")),
+        (Err(Replay), Some(reopen)) => analyze_once(reopen()?, options, None).map_err(|_| Error::new(ErrorKind::Internal, "single-threaded replay failed")).and_then(|r| r),
+        (Err(Replay), None) => Err(Error::new(ErrorKind::Internal, "split analysis failed and the input cannot be read again")),
+        (Ok(r), _) => r,
+    }
+}
+
+/// A split run must be redone on one thread.
+struct Replay;
+
+fn analyze_once<'o>(opened: Opened, options: &'o AnalyzeOptions, split: Option<(parallel::SplitConfig, &'o dyn Fn() -> Option<parallel::Whole>)>) -> std::result::Result<Result<Report>, Replay> {
     let model: Arc<dyn MemoryModel> = options.memory_model.clone().unwrap_or_else(|| options.memory_target.model());
     let settings = options.settings(model.as_ref());
     let counter = Arc::new(AtomicU64::new(0));
-    let mut run = Run { options, model, settings, counter: counter.clone(), total: opened.total, keys_done: 0, file_reports: Vec::new() };
+    let mut run = Run { options, model, settings, counter: counter.clone(), total: opened.total, keys_done: 0, file_reports: Vec::new(), split, replay: false };
     let mut merged = Accumulator::new(run.settings.clone());
     let reader = Box::new(Counting { inner: opened.reader, count: counter });
-    run.process(&opened.name, reader, opened.total, &mut merged, 0)?;
-    run.report_progress();
-    Ok(Report::from_acc(merged, run.file_reports))
+    let result = run.process(&opened.name, reader, opened.total, &mut merged, 0);
+    if run.replay {
+        return Err(Replay);
+    }
+    Ok(result.map(|_| {
+        run.report_progress();
+        Report::from_acc(merged, run.file_reports)
+    }))
 }
 
 impl Run<'_> {
@@ -239,6 +376,7 @@ impl Run<'_> {
         match kind {
             Kind::Rdb => self.decode_into(name, reader, total, merged),
             Kind::Gzip => {
+                self.split = None; // the split walks the file's own bytes, not a decompressed stream
                 let gz = flate2::read::MultiGzDecoder::new(reader);
                 let inner = name.strip_suffix(".gz").unwrap_or(name).to_string();
                 self.process(&inner, Box::new(gz), None, merged, depth + 1)
@@ -253,6 +391,7 @@ impl Run<'_> {
     }
 
     fn tar<'a>(&mut self, name: &str, reader: Box<dyn Read + 'a>, merged: &mut Accumulator) -> Result<()> {
+        self.split = None; // members cannot be read again on their own
         let mut archive = tar::Archive::new(reader);
         let entries = archive
             .entries()
@@ -310,6 +449,12 @@ impl Run<'_> {
         if self.options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(Error::new(ErrorKind::Cancelled, "analysis cancelled before it started"));
         }
+        if let Some((cfg, whole)) = self.split.take() {
+            if let Some(whole) = whole() {
+                drop(reader);
+                return self.decode_split(name, &whole, cfg, opts, acc);
+            }
+        }
         let model = self.model.clone();
         let mut dec = Decoder::new(reader, total, model.as_ref(), opts);
         let keys_before = self.keys_done;
@@ -331,6 +476,52 @@ impl Run<'_> {
                 Err(Error::new(ErrorKind::Cancelled, format!("{name}: analysis cancelled at byte offset {offset}"))
                     .with_offset(offset)
                     .with_partial_report(acc.to_json()))
+            }
+        }
+    }
+}
+
+impl Run<'_> {
+    /// Decodes one RDB stream on several threads (see [`parallel`]).
+    fn decode_split(&mut self, name: &str, whole: &parallel::Whole, cfg: parallel::SplitConfig, opts: DecodeOptions, acc: &mut Accumulator) -> Result<()> {
+        let keys = AtomicU64::new(0);
+        let keys_before = self.keys_done;
+        let (o, counter, total) = (self.options, self.counter.clone(), self.total);
+        let progress = |offset: u64| {
+            counter.store(offset, Ordering::Relaxed);
+            if let Some(p) = &o.progress {
+                p(Progress { bytes_read: offset, total_bytes: total, keys: keys_before + keys.load(Ordering::Relaxed) });
+            }
+        };
+        let cancelled = || o.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
+        let hooks = parallel::Hooks { keys: &keys, progress: &progress, cancelled: &cancelled };
+        let settings = self.settings.clone();
+        let make_acc = move || Accumulator::new(settings.clone());
+        let result = parallel::decode(whole, self.model.as_ref(), &opts, &make_acc, cfg, &hooks);
+        if let Ok(done) = &result {
+            counter.store(done.info.bytes + done.info.trailing_bytes, Ordering::Relaxed);
+        }
+        match result {
+            Ok(done) => {
+                for (_, k, v, len) in &done.aux {
+                    acc.on_aux(k, v, *len);
+                }
+                for part in &done.parts {
+                    acc.merge_part(part);
+                }
+                self.keys_done = keys_before + done.info.keys;
+                acc.end_file(Some(done.info), None);
+                Ok(())
+            }
+            Err(parallel::SplitEnd::Cancelled { offset }) => {
+                acc.end_file(None, Some(format!("cancelled at offset {offset}")));
+                Err(Error::new(ErrorKind::Cancelled, format!("{name}: analysis cancelled at byte offset {offset}"))
+                    .with_offset(offset)
+                    .with_partial_report(acc.to_json()))
+            }
+            Err(parallel::SplitEnd::Replay) => {
+                self.replay = true;
+                Err(Error::new(ErrorKind::Internal, format!("{name}: split decoding stopped; decoding again on one thread")))
             }
         }
     }

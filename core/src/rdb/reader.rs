@@ -59,6 +59,11 @@ impl<R: Read> Source<R> {
         self.base + self.pos as u64
     }
 
+    /// Numbers offsets from `base` instead of 0 (a slice of a larger file; call before reading).
+    pub fn set_base(&mut self, base: u64) {
+        self.base = base;
+    }
+
     /// Bytes that may still come, when the input size is known.
     pub fn remaining_hint(&self) -> Option<u64> {
         self.total.map(|t| t.saturating_sub(self.offset()))
@@ -75,6 +80,7 @@ impl<R: Read> Source<R> {
     }
 
     /// Makes `n` (small) bytes available; false when the input ends first.
+    #[inline(never)]
     fn fill(&mut self, n: usize) -> DResult<bool> {
         if self.end - self.pos >= n {
             return Ok(true);
@@ -139,6 +145,19 @@ impl<R: Read> Source<R> {
         Ok(a)
     }
 
+    /// The unread bytes already in the buffer (possibly empty: no read happens).
+    #[inline]
+    pub fn buffered(&self) -> &[u8] {
+        &self.buf[self.pos..self.end]
+    }
+
+    /// Consumes `n` bytes of what [`buffered`](Self::buffered) returned.
+    #[inline]
+    pub fn consume(&mut self, n: usize) {
+        debug_assert!(self.pos + n <= self.end);
+        self.pos = (self.pos + n).min(self.end);
+    }
+
     /// Looks at the next byte without consuming it (None at end of input).
     pub fn peek(&mut self) -> DResult<Option<u8>> {
         if self.pos < self.end || self.fill(1)? {
@@ -157,7 +176,17 @@ impl<R: Read> Source<R> {
     }
 
     /// Skips `n` bytes (checksummed), erroring if the input ends first.
-    pub fn skip(&mut self, mut n: u64, what: &str) -> DResult<()> {
+    #[inline]
+    pub fn skip(&mut self, n: u64, what: &str) -> DResult<()> {
+        if ((self.end - self.pos) as u64) >= n {
+            self.pos += n as usize;
+            return Ok(());
+        }
+        self.skip_slow(n, what)
+    }
+
+    #[cold]
+    fn skip_slow(&mut self, mut n: u64, what: &str) -> DResult<()> {
         let start = self.offset();
         loop {
             let avail = (self.end - self.pos) as u64;
@@ -180,7 +209,19 @@ impl<R: Read> Source<R> {
 
     /// Appends the next `n` bytes to `out`. Grows `out` only as data actually arrives, so a
     /// corrupt length cannot make it allocate more than the input holds.
+    #[inline]
     pub fn read_into(&mut self, n: u64, out: &mut Vec<u8>, what: &str) -> DResult<()> {
+        // Fast path: all of it is buffered (short strings such as key names).
+        if ((self.end - self.pos) as u64) >= n {
+            out.extend_from_slice(&self.buf[self.pos..self.pos + n as usize]);
+            self.pos += n as usize;
+            return Ok(());
+        }
+        self.read_into_slow(n, out, what)
+    }
+
+    #[cold]
+    fn read_into_slow(&mut self, n: u64, out: &mut Vec<u8>, what: &str) -> DResult<()> {
         if let Some(rem) = self.remaining_hint() {
             if n > rem {
                 return derr(

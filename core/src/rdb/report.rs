@@ -1,6 +1,8 @@
 //! The analysis accumulator: everything the report needs, gathered in one pass, bounded in
 //! memory and mergeable (shards analysed separately combine into the whole-file result).
 
+mod state;
+
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
@@ -184,8 +186,20 @@ impl Accumulator {
         self.total_num
     }
 
-    /// Adds another accumulator's data (built with the same settings).
+    /// Adds another accumulator's data (built with the same settings); its files follow ours.
     pub fn merge(&mut self, o: &Accumulator) {
+        let offset = self.files.len() as u32;
+        self.merge_stats(o, |f| f + offset);
+        self.files.extend(o.files.iter().cloned());
+    }
+
+    /// Adds the data of another part of the file being decoded (a worker of a split run).
+    pub fn merge_part(&mut self, o: &Accumulator) {
+        let current = self.current_file;
+        self.merge_stats(o, |_| current);
+    }
+
+    fn merge_stats(&mut self, o: &Accumulator, file_index: impl Fn(u32) -> u32) {
         self.total_num += o.total_num;
         self.total_bytes += o.total_bytes;
         self.total_memory += o.total_memory;
@@ -234,12 +248,10 @@ impl Accumulator {
             *a += b;
         }
         self.slots += o.slots;
-        let offset = self.files.len() as u32;
         for k in o.top.sorted() {
-            self.top.offer(TopKey { file: k.file + offset, ..k });
+            self.top.offer(TopKey { file: file_index(k.file), ..k });
         }
         self.prefixes.merge(&o.prefixes);
-        self.files.extend(o.files.iter().cloned());
     }
 
     /// The report: DCS's `ShowOfflineKeyAnalysisTask` fields first, then the extras.
@@ -374,7 +386,7 @@ impl Accumulator {
                 "now_ms": s.now_ms,
                 "keys_with_ttl": self.with_ttl,
                 "expired": self.expired,
-                "no_ttl": self.total_num - self.with_ttl,
+                "no_ttl": self.total_num.saturating_sub(self.with_ttl),
                 "histogram": ttl_hist,
             },
             "encodings": encodings,

@@ -65,6 +65,23 @@ impl LogHist {
         self.sum += v as u128;
     }
 
+    /// The non-empty buckets as (index, count): with `n`, `max` and `sum`, the whole state.
+    pub fn buckets(&self) -> Vec<(usize, u64)> {
+        self.counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| (i, c)).collect()
+    }
+
+    /// Rebuilds a histogram from [`LogHist::buckets`]; None when an index is out of range or
+    /// the counts do not add up to `n`.
+    pub fn from_buckets(buckets: &[(usize, u64)], n: u64, max: u64, sum: u128) -> Option<LogHist> {
+        let mut h = LogHist { n, max, sum, ..LogHist::default() };
+        let mut total = 0u64;
+        for &(i, c) in buckets {
+            *h.counts.get_mut(i)? += c;
+            total = total.checked_add(c)?;
+        }
+        (total == n).then_some(h)
+    }
+
     pub fn merge(&mut self, o: &LogHist) {
         for (a, b) in self.counts.iter_mut().zip(o.counts.iter()) {
             *a += b;
@@ -209,10 +226,27 @@ impl Hasher for FastHasher {
             let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
             h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
         }
-        for &b in chunks.remainder() {
-            h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        // The tail (under 8 bytes) as one word from at most two loads, not byte by byte.
+        let r = chunks.remainder();
+        let tail = match r.len() {
+            0 => None,
+            1..=3 => Some((r[0] as u64) | (r[r.len() / 2] as u64) << 8 | (r[r.len() - 1] as u64) << 16 | (r.len() as u64) << 24),
+            _ => {
+                let lo = u32::from_le_bytes([r[0], r[1], r[2], r[3]]) as u64;
+                let e = r.len() - 4;
+                let hi = u32::from_le_bytes([r[e], r[e + 1], r[e + 2], r[e + 3]]) as u64;
+                Some(lo | hi << 32)
+            }
+        };
+        if let Some(w) = tail {
+            h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
         }
         self.0 = h;
+    }
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        let h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        self.0 = (h ^ n as u64).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
     }
     #[inline]
     fn finish(&self) -> u64 {
@@ -284,8 +318,12 @@ impl PrefixTable {
         self.prunes += 1;
     }
 
+    /// Adds another table's entries, in key order so the outcome never depends on how either
+    /// hash map happens to iterate (it matters only when the merge has to prune).
     pub fn merge(&mut self, o: &PrefixTable) {
-        for (k, s) in o.map.iter() {
+        let mut entries: Vec<(&Box<[u8]>, &PrefixStat)> = o.map.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (k, s) in entries {
             let kind = KeyType::ALL[k[0] as usize];
             self.add(kind, &k[1..], s.bytes, s.num);
         }
@@ -295,6 +333,31 @@ impl PrefixTable {
 
     pub fn len(&self) -> usize {
         self.map.len()
+    }
+
+    /// Every entry as (type, prefix, stat), in key order (the table's whole state, with
+    /// `budget`, `error_bound` and `prunes`).
+    pub fn entries(&self) -> Vec<(KeyType, &[u8], PrefixStat)> {
+        let mut v: Vec<(&Box<[u8]>, &PrefixStat)> = self.map.iter().collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        v.into_iter().map(|(k, s)| (KeyType::ALL[k[0] as usize], &k[1..], *s)).collect()
+    }
+
+    /// Rebuilds a table from [`PrefixTable::entries`] as it was (no pruning on the way).
+    pub fn restore(budget: usize, error_bound: u64, prunes: u64, entries: impl IntoIterator<Item = (KeyType, Vec<u8>, PrefixStat)>) -> Self {
+        let mut t = PrefixTable::new(budget);
+        for (kind, prefix, stat) in entries {
+            let mut k = Vec::with_capacity(prefix.len() + 1);
+            k.push(kind.index() as u8);
+            k.extend_from_slice(&prefix);
+            t.used += k.len() + ENTRY_OVERHEAD;
+            let e = t.map.entry(k.into_boxed_slice()).or_default();
+            e.bytes += stat.bytes;
+            e.num += stat.num;
+        }
+        t.error_bound = error_bound;
+        t.prunes = prunes;
+        t
     }
 
     pub fn is_empty(&self) -> bool {

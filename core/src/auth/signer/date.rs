@@ -1,5 +1,6 @@
 //! `X-Sdk-Date`: UTC `YYYYMMDDTHHMMSSZ`, kept as seconds since the Unix epoch.
 
+use std::cell::Cell;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -75,8 +76,24 @@ impl FormattedDate {
     }
 }
 
+thread_local! {
+    /// The last date formatted on this thread: signatures made in the same second reuse it.
+    static LAST_FORMATTED: Cell<Option<(i64, [u8; 16])>> = const { Cell::new(None) };
+}
+
 impl SdkDate {
     pub fn format(self) -> FormattedDate {
+        if let Some((seconds, text)) = LAST_FORMATTED.get() {
+            if seconds == self.unix_seconds {
+                return FormattedDate(text);
+            }
+        }
+        let formatted = self.format_uncached();
+        LAST_FORMATTED.set(Some((self.unix_seconds, formatted.0)));
+        formatted
+    }
+
+    fn format_uncached(self) -> FormattedDate {
         let days = self.unix_seconds.div_euclid(86_400);
         let secs = self.unix_seconds.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
@@ -146,6 +163,8 @@ mod tests {
     #[test]
     fn round_trips() {
         for s in ["19700101T000000Z", "20240229T235959Z", "20261122T104630Z", "00010101T000000Z", "99991231T235959Z"] {
+            assert_eq!(SdkDate::parse(s, "date").unwrap().to_string(), s);
+            // Again: now from the per-thread cache.
             assert_eq!(SdkDate::parse(s, "date").unwrap().to_string(), s);
         }
         assert_eq!(SdkDate::parse("20000301T000000Z", "d").unwrap().unix_seconds(), 951_868_800);

@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use super::indices::Indices;
+
 /// Appends `s` percent-encoded: every byte except unreserved characters becomes `%XX`.
 pub fn encode_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -31,8 +33,20 @@ pub fn encode(s: &str) -> String {
 
 #[inline]
 fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+    UNRESERVED[b as usize]
 }
+
+/// `A-Z a-z 0-9 - . _ ~` as a table: the check runs on every byte of the URI and query.
+static UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    t
+};
 
 /// Percent-decodes; a `%` not followed by two hex digits stays literal, and bytes that are not
 /// UTF-8 become U+FFFD.
@@ -53,13 +67,18 @@ pub fn decode(s: &str) -> Cow<'_, str> {
 /// The canonical URI: the path decoded, split on `/` (so an encoded `%2F` splits too), each
 /// segment re-encoded, always ending in `/`.
 pub fn canonical_uri_into(out: &mut String, raw_path: &str) {
-    let decoded = decode(raw_path);
     let start = out.len();
-    for (i, segment) in decoded.split('/').enumerate() {
-        if i > 0 {
-            out.push('/');
+    // Fast path: a path of unreserved characters and `/` (the usual API path) is its own
+    // canonical form: decoding and re-encoding would change nothing.
+    if raw_path.bytes().all(|b| b == b'/' || is_unreserved(b)) {
+        out.push_str(raw_path);
+    } else {
+        for (i, segment) in decode(raw_path).split('/').enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            encode_into(out, segment);
         }
-        encode_into(out, segment);
     }
     if out.len() == start || !out.ends_with('/') {
         out.push('/');
@@ -81,12 +100,14 @@ pub fn parse_query(raw: &str) -> Vec<(String, String)> {
 /// The canonical query string: pairs sorted by decoded key then value (code point order),
 /// each side encoded, joined with `&`. Repeated keys stay repeated; an empty value is `k=`.
 pub fn canonical_query_into<K: AsRef<str>, V: AsRef<str>>(out: &mut String, pairs: &[(K, V)]) {
-    let mut sorted: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
-    sorted.sort_unstable();
-    for (i, (k, v)) in sorted.into_iter().enumerate() {
-        if i > 0 {
+    let pair = |i: usize| (pairs[i].0.as_ref(), pairs[i].1.as_ref());
+    let mut order = Indices::new(0..pairs.len());
+    order.as_mut_slice().sort_unstable_by(|&a, &b| pair(a).cmp(&pair(b)));
+    for (n, &i) in order.as_slice().iter().enumerate() {
+        if n > 0 {
             out.push('&');
         }
+        let (k, v) = pair(i);
         encode_into(out, k);
         out.push('=');
         encode_into(out, v);
@@ -101,20 +122,35 @@ pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String
 
 /// Trims what Python's `str.strip()` trims: Unicode White_Space plus U+001C..U+001F.
 pub fn py_strip(s: &str) -> &str {
+    // Fast path: nothing to trim when both ends are visible ASCII.
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| (b'!'..=b'~').contains(&b));
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        return s;
+    }
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
 pub fn hex_into(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Two digits per byte from a table, a block at a time through a stack buffer.
     let mut buf = [0u8; 128];
     for chunk in bytes.chunks(64) {
-        for (i, b) in chunk.iter().enumerate() {
-            buf[2 * i] = HEX[(b >> 4) as usize];
-            buf[2 * i + 1] = HEX[(b & 15) as usize];
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+            pair.copy_from_slice(&HEX_PAIRS[b as usize]);
         }
         out.push_str(std::str::from_utf8(&buf[..2 * chunk.len()]).expect("hex digits are ASCII"));
     }
 }
+
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = [DIGITS[b >> 4], DIGITS[b & 15]];
+        b += 1;
+    }
+    t
+};
 
 pub fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -153,6 +189,8 @@ mod tests {
         assert_eq!(uri(""), "/");
         assert_eq!(uri("/a%2Fb/c d"), "/a/b/c%20d/");
         assert_eq!(uri("/a:b@c!"), "/a%3Ab%40c%21/");
+        assert_eq!(uri("//a//"), "//a//");
+        assert_eq!(uri("/a~b/%7E"), "/a~b/~/");
     }
 
     #[test]
@@ -162,8 +200,19 @@ mod tests {
     }
 
     #[test]
+    fn hex_digits() {
+        let bytes: Vec<u8> = (0..=255).chain(0..=255).collect();
+        assert_eq!(hex(&bytes), hex::encode(&bytes));
+    }
+
+    #[test]
     fn python_whitespace() {
         assert_eq!(py_strip("\u{1f} v \u{a0}"), "v");
         assert_eq!(py_strip("\u{200b}v"), "\u{200b}v");
+        assert_eq!(py_strip("v"), "v");
+        assert_eq!(py_strip(" v"), "v");
+        assert_eq!(py_strip("v\u{1c}"), "v");
+        assert_eq!(py_strip(""), "");
+        assert_eq!(py_strip(" "), "");
     }
 }

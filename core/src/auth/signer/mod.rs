@@ -12,19 +12,22 @@
 
 mod date;
 pub mod encoding;
+mod headers;
+mod indices;
+mod key;
 mod verify;
 
-use std::borrow::Cow;
-
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 pub use date::{FormattedDate, SdkDate};
+pub use key::SigningKey;
 pub use verify::{verify, IncomingRequest, Verified, VerifyFailure};
 
 use crate::auth::Credentials;
 use crate::error::{Error, Result};
-use encoding::{canonical_query_into, canonical_uri_into, hex_into, py_strip};
+use encoding::{canonical_query_into, canonical_uri_into, hex_into};
+use headers::{push_lower, HeaderDict};
+use indices::Indices;
 
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 pub const HEADER_DATE: &str = "X-Sdk-Date";
@@ -152,40 +155,6 @@ impl ParsedUrl {
     }
 }
 
-/// Headers as the reference keeps them: a dictionary keyed by the exact name, in insertion order.
-struct HeaderDict(Vec<(String, String)>);
-
-impl HeaderDict {
-    fn from_pairs(pairs: &[(String, String)]) -> Result<HeaderDict> {
-        let mut d = HeaderDict(Vec::with_capacity(pairs.len() + 6));
-        for (k, v) in pairs {
-            if k.is_empty() || k.contains([':', '\r', '\n']) || k.chars().any(char::is_whitespace) {
-                return Err(Error::invalid_input("headers", format!("{k:?} is not a valid header name")));
-            }
-            if v.contains(['\r', '\n']) {
-                return Err(Error::invalid_input("headers", format!("the value of {k} contains a line break")));
-            }
-            d.insert(k, v.clone());
-        }
-        Ok(d)
-    }
-
-    fn insert(&mut self, name: &str, value: String) {
-        match self.0.iter_mut().find(|(k, _)| k == name) {
-            Some(entry) => entry.1 = value,
-            None => self.0.push((name.to_string(), value)),
-        }
-    }
-
-    fn get_exact(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    fn get_ignore_case(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
 /// Signs a request with AK/SK, or adds `X-Auth-Token` for token credentials. Adds
 /// `X-Project-Id` (when given), `X-Security-Token` (temporary credentials),
 /// `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` (non-JSON `Content-Type`), `X-Sdk-Date` (unless the
@@ -198,24 +167,14 @@ pub fn sign(req: &SigningRequest<'_>, credentials: &Credentials, project_id: Opt
     if req.host.is_empty() {
         return Err(Error::invalid_input("url", "the host is empty"));
     }
-    let mut headers = HeaderDict::from_pairs(req.headers)?;
+    // Room for what the signer adds: project, token, content hash, date, host, authorization.
+    let mut headers = HeaderDict::from_pairs(req.headers, 6)?;
     if let Some(p) = project_id.filter(|p| !p.is_empty()) {
         headers.insert(HEADER_PROJECT_ID, p.to_string());
     }
-    let mut url = String::with_capacity(req.scheme.len() + req.host.len() + req.path.len() + 64);
-    url.push_str(req.scheme);
-    url.push_str("://");
-    url.push_str(req.host);
-    url.push_str(req.path);
-    let query_at = url.len() + 1;
-    url.push('?');
-    canonical_query_into(&mut url, req.query);
-    if url.len() == query_at {
-        url.pop();
-    }
-    let canonical_query = url.get(query_at..).unwrap_or("");
+    let (url, query_at) = request_url(req);
 
-    let Some(sk) = credentials.secret_key() else {
+    let Some(key) = credentials.signing_key() else {
         if let Some(token) = credentials.auth_token() {
             headers.insert(HEADER_AUTH_TOKEN, token.to_string());
         }
@@ -245,74 +204,98 @@ pub fn sign(req: &SigningRequest<'_>, credentials: &Credentials, project_id: Opt
             text
         }
     };
-    if !headers.0.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+    if !headers.contains_ignore_case("host") {
         headers.insert("Host", req.host.to_string());
     }
-    // Every value is sent trimmed, as the reference does.
-    for (_, v) in headers.0.iter_mut() {
-        let trimmed = py_strip(v);
-        if trimmed.len() != v.len() {
-            *v = trimmed.to_string();
-        }
-    }
+    headers.trim_values();
 
-    // Names compare and print lower-cased; only non-ASCII names need a lower-cased copy.
-    let names: Vec<Cow<'_, str>> =
-        headers.0.iter().map(|(k, _)| if k.is_ascii() { Cow::Borrowed(k.as_str()) } else { Cow::Owned(k.to_lowercase()) }).collect();
-    let mut signed: Vec<usize> = (0..headers.0.len()).filter(|&i| !headers.0[i].0.contains('_')).collect();
-    signed.sort_unstable_by(|&a, &b| cmp_lower(&names[a], &names[b]));
-    let mut signed_headers = String::with_capacity(signed.len() * 16);
-    for (n, &i) in signed.iter().enumerate() {
-        if n > 0 {
-            signed_headers.push(';');
-        }
-        push_lower(&mut signed_headers, &names[i]);
-    }
-    let mut canonical_request = String::with_capacity(256 + url.len() + headers.0.len() * 48);
-    push_upper(&mut canonical_request, req.method);
-    canonical_request.push('\n');
-    canonical_uri_into(&mut canonical_request, req.path);
-    canonical_request.push('\n');
-    canonical_request.push_str(canonical_query);
-    canonical_request.push('\n');
-    for &i in &signed {
-        // The value of a lower-cased name is that of the last header with that name in any case.
-        let last = (0..names.len()).rev().find(|&j| names[j].eq_ignore_ascii_case(&names[i])).unwrap_or(i);
-        push_lower(&mut canonical_request, &names[i]);
-        canonical_request.push(':');
-        canonical_request.push_str(&headers.0[last].1);
-        canonical_request.push('\n');
-    }
-    canonical_request.push('\n');
-    canonical_request.push_str(&signed_headers);
-    canonical_request.push('\n');
-    push_payload_hash(&mut canonical_request, &headers, req.body);
-
+    let order = headers.signed_order();
+    let signed = SignedNames::new(&headers, order.as_slice());
+    let canonical_query = url.get(query_at..).unwrap_or("");
+    let canonical_request = canonical_request(req, canonical_query, &headers, order.as_slice(), &signed);
+    let signed_headers = signed.list;
     let string_to_sign = string_to_sign_with(date_text.as_str(), &canonical_request);
-    let mut authorization = String::with_capacity(160 + signed_headers.len());
+    let mut authorization = String::with_capacity(96 + signed_headers.len() + 64);
     for part in [ALGORITHM, " Access=", credentials.access_key().unwrap_or(""), ", SignedHeaders=", &signed_headers, ", Signature="] {
         authorization.push_str(part);
     }
-    push_signature(&mut authorization, sk.as_bytes(), &string_to_sign);
+    hex_into(&mut authorization, &key.mac(string_to_sign.as_bytes()));
     headers.insert("Authorization", authorization.clone());
     Ok(Signed { url, headers: headers.0, canonical_request, string_to_sign, signed_headers, authorization: Some(authorization) })
 }
 
-/// Orders names as their lower-cased forms (ASCII names are lower-cased on the fly).
-fn cmp_lower(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+/// `scheme://host/path?canonical-query` (no `?` without a query), and where the query starts.
+fn request_url(req: &SigningRequest<'_>) -> (String, usize) {
+    let query_len: usize = req.query.iter().map(|(k, v)| 2 + 3 * (k.len() + v.len())).sum();
+    let mut url = String::with_capacity(req.scheme.len() + 3 + req.host.len() + req.path.len() + query_len);
+    for part in [req.scheme, "://", req.host, req.path, "?"] {
+        url.push_str(part);
+    }
+    let query_at = url.len();
+    canonical_query_into(&mut url, req.query);
+    if url.len() == query_at {
+        url.pop();
+    }
+    (url, query_at)
 }
 
-fn push_lower(out: &mut String, name: &str) {
-    let start = out.len();
-    out.push_str(name);
-    if let Some(added) = out.get_mut(start..) {
-        added.make_ascii_lowercase();
+/// The signed headers' lower-cased names joined with `;`, and where each name ends in that
+/// list: the canonical request reuses them, and a name may itself hold a `;`.
+struct SignedNames {
+    list: String,
+    ends: Indices,
+}
+
+impl SignedNames {
+    fn new(headers: &HeaderDict, order: &[usize]) -> SignedNames {
+        let mut list = String::with_capacity(order.iter().map(|&i| headers.0[i].0.len() + 1).sum());
+        let ends = Indices::new(order.iter().enumerate().map(|(n, &i)| {
+            if n > 0 {
+                list.push(';');
+            }
+            push_lower(&mut list, &headers.0[i].0);
+            list.len()
+        }));
+        SignedNames { list, ends }
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0;
+        self.ends.as_slice().iter().map(move |&end| {
+            let name = self.list.get(start..end).unwrap_or("");
+            start = end + 1;
+            name
+        })
     }
 }
 
-fn push_upper(out: &mut String, method: &str) {
-    out.extend(method.chars().map(|c| c.to_ascii_uppercase()));
+/// `METHOD\nURI/\nQUERY\nname:value\n…\n\nsigned;headers\npayload-hash`, built in one buffer.
+fn canonical_request(req: &SigningRequest<'_>, query: &str, headers: &HeaderDict, order: &[usize], signed: &SignedNames) -> String {
+    // Every header's length is a close upper bound for the signed lines (no exact count needed).
+    let header_lines: usize = headers.0.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(req.method.len() + 3 * req.path.len() + query.len() + header_lines + signed.list.len() + 72);
+    if req.method.bytes().all(|b| b.is_ascii_uppercase()) {
+        out.push_str(req.method);
+    } else {
+        out.extend(req.method.chars().map(|c| c.to_ascii_uppercase()));
+    }
+    out.push('\n');
+    canonical_uri_into(&mut out, req.path);
+    out.push('\n');
+    out.push_str(query);
+    out.push('\n');
+    let sources = headers.value_sources(order);
+    for (name, &source) in signed.names().zip(sources.as_slice()) {
+        out.push_str(name);
+        out.push(':');
+        out.push_str(&headers.0[source].1);
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&signed.list);
+    out.push('\n');
+    push_payload_hash(&mut out, headers, req.body);
+    out
 }
 
 /// Empty body: the empty hash. Else a non-empty `X-Sdk-Content-Sha256` value wins (read back
@@ -339,7 +322,7 @@ pub(crate) fn string_to_sign(date: SdkDate, canonical_request: &str) -> String {
 }
 
 fn string_to_sign_with(date: &str, canonical_request: &str) -> String {
-    let mut s = String::with_capacity(ALGORITHM.len() + 18 + 64);
+    let mut s = String::with_capacity(ALGORITHM.len() + 1 + date.len() + 1 + 64);
     s.push_str(ALGORITHM);
     s.push('\n');
     s.push_str(date);
@@ -348,16 +331,11 @@ fn string_to_sign_with(date: &str, canonical_request: &str) -> String {
     s
 }
 
-pub(crate) fn signature(secret_key: &[u8], string_to_sign: &str) -> String {
+/// Hex HMAC-SHA256 of the string to sign.
+pub(crate) fn signature(key: &SigningKey, string_to_sign: &str) -> String {
     let mut s = String::with_capacity(64);
-    push_signature(&mut s, secret_key, string_to_sign);
+    hex_into(&mut s, &key.mac(string_to_sign.as_bytes()));
     s
-}
-
-fn push_signature(out: &mut String, secret_key: &[u8], string_to_sign: &str) {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key).expect("HMAC accepts keys of any length");
-    mac.update(string_to_sign.as_bytes());
-    hex_into(out, &mac.finalize().into_bytes());
 }
 
 pub(crate) fn authorization(access_key: &str, signed_headers: &str, signature: &str) -> String {
@@ -409,6 +387,16 @@ mod tests {
         assert_eq!(s.header("X_Custom"), Some("v"));
         assert_eq!(s.header("X-Security-Token"), Some("TOKEN"));
         assert_eq!(s.header("Host"), Some("127.0.0.1:8080"));
+    }
+
+    #[test]
+    fn odd_header_names_sign_line_by_line() {
+        let url = ParsedUrl::parse("https://h/x", "url").unwrap();
+        let headers = pairs(&[("X-B;c", "1"), ("x-a", "2"), ("X-A", " 3 ")]);
+        let date = SdkDate::parse("20240101T000000Z", "date").unwrap();
+        let s = sign(&url.request("GET", &headers, b""), &Credentials::aksk("AK", "SK"), None, Some(date)).unwrap();
+        assert_eq!(s.signed_headers, "host;x-a;x-a;x-b;c;x-sdk-date");
+        assert!(s.canonical_request.contains("\nhost:h\nx-a:3\nx-a:3\nx-b;c:1\nx-sdk-date:20240101T000000Z\n\n"), "{}", s.canonical_request);
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub fn verify(
     }
 
     let credentials = lookup(access_key).ok_or_else(|| VerifyFailure::UnknownAccessKey(access_key.to_string()))?;
-    let secret = credentials.secret_key().ok_or_else(|| VerifyFailure::UnknownAccessKey(access_key.to_string()))?;
+    let key = credentials.signing_key().ok_or_else(|| VerifyFailure::UnknownAccessKey(access_key.to_string()))?;
 
     let mut canonical_request = String::with_capacity(512);
     canonical_request.extend(req.method.chars().map(|c| c.to_ascii_uppercase()));
@@ -130,7 +130,7 @@ pub fn verify(
     canonical_request.push('\n');
     canonical_request.push_str(&payload_hash(req.body, header(HEADER_CONTENT_SHA256))?);
 
-    let expected = signature(secret.as_bytes(), &string_to_sign(date, &canonical_request));
+    let expected = signature(key, &string_to_sign(date, &canonical_request));
     let expected_auth = authorization(access_key, signed_list, &expected);
     if !constant_time_eq(expected.as_bytes(), claimed.as_bytes()) || expected_auth.len() != auth.len() {
         return Err(VerifyFailure::SignatureMismatch { canonical_request });

@@ -45,8 +45,8 @@ impl Ctx {
     /// A success answer with the operation's documented status; the body is dropped when the
     /// spec documents none.
     pub fn ok(&self, body: Value, mutated: bool) -> Result<Reply, ApiError> {
-        let (status, example) = self.route.example_response();
-        Ok(Reply { status, body: example.is_some().then_some(body), mutated })
+        let (status, example) = self.route.documented_success();
+        Ok(Reply { status: *status, body: example.is_some().then_some(body), mutated })
     }
 }
 

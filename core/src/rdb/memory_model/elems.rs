@@ -37,7 +37,13 @@ pub struct ElemStats {
     pub list_nodes: u64,
     pub list_node_alloc: u64,
     list_node_bytes: u64,
-    /// Streams: radix tree of listpacks, consumer-group PELs, consumer PELs.
+    /// Streams only (boxed: every key's stats are moved around, few keys are streams).
+    stream: Option<Box<StreamElems>>,
+}
+
+/// Streams: radix tree of listpacks, consumer-group PELs, consumer PELs.
+#[derive(Debug, Clone, Default)]
+pub struct StreamElems {
     pub stream_rax: RaxCounter,
     pub pel_rax_nodes: u64,
     pub consumer_rax_nodes: u64,
@@ -48,14 +54,21 @@ pub struct ElemStats {
     pel: RaxCounter,
 }
 
+static NO_STREAM: StreamElems = StreamElems {
+    stream_rax: RaxCounter::EMPTY,
+    pel_rax_nodes: 0,
+    consumer_rax_nodes: 0,
+    pel_rax_chars: 0,
+    consumer_rax_chars: 0,
+    consumer_name_bytes: 0,
+    pel: RaxCounter::EMPTY,
+};
+
 impl ElemStats {
     /// One member (list, set, zset member) of `len` bytes; `int` when it is a canonical integer.
     #[inline]
     pub fn add(&mut self, len: u64, int: Option<i64>) {
-        self.count += 1;
-        self.add_string(len, int);
-        let e = listpack::entry(len, int);
-        self.lp_entries += e;
+        let e = self.add_member(len, int);
         // Quicklist packing as the server does on push: a node takes one more element while
         // its listpack plus the element (and a little slack) stays within the node limit.
         if self.list_node_bytes == 0 || self.list_node_bytes + len + NODE_INSERT_SLACK > LIST_NODE_BYTES {
@@ -63,6 +76,16 @@ impl ElemStats {
             self.list_node_bytes = listpack::LP_OVERHEAD;
         }
         self.list_node_bytes += e;
+    }
+
+    /// One set or zset member: as [`add`](Self::add) without the list node packing (only
+    /// lists use it). Returns the member's listpack entry size.
+    #[inline]
+    pub fn add_member(&mut self, len: u64, int: Option<i64>) -> u64 {
+        self.count += 1;
+        self.add_string(len, int);
+        let e = listpack::entry(len, int);
+        self.lp_entries += e;
         match int {
             Some(v) => {
                 if self.count - self.non_int == 1 {
@@ -75,6 +98,7 @@ impl ElemStats {
             }
             None => self.non_int += 1,
         }
+        e
     }
 
     /// A string value (type string): records whether the server holds it as an integer.
@@ -94,8 +118,16 @@ impl ElemStats {
     /// A zset score.
     #[inline]
     pub fn add_score(&mut self, score: f64) {
-        self.lp_scores_17g += listpack::score_entry(score, ScoreFormat::Printf17g);
-        self.lp_scores_shortest += listpack::score_entry(score, ScoreFormat::Shortest);
+        // Integral scores print the same in both formats.
+        let (a, b) = match listpack::int_score_entry(score) {
+            Some(e) => (e, e),
+            None => (
+                listpack::nonint_score_entry(score, ScoreFormat::Printf17g),
+                listpack::nonint_score_entry(score, ScoreFormat::Shortest),
+            ),
+        };
+        self.lp_scores_17g += a;
+        self.lp_scores_shortest += b;
     }
 
     /// A zset score stored as text (old RDB types): parsed like the server does.
@@ -158,34 +190,45 @@ impl ElemStats {
         Some(8 + self.count * width)
     }
 
+    /// Stream facts (all zero for other types).
+    pub fn stream(&self) -> &StreamElems {
+        self.stream.as_deref().unwrap_or(&NO_STREAM)
+    }
+
+    fn stream_mut(&mut self) -> &mut StreamElems {
+        self.stream.get_or_insert_with(Default::default)
+    }
+
     /// Stream: the 16-byte key (first entry ID) of the next listpack.
     #[inline]
     pub fn stream_node(&mut self, id: &[u8; 16]) {
-        self.stream_rax.add(id);
+        self.stream_mut().stream_rax.add(id);
     }
 
     /// Stream: a consumer group's PEL begins.
     pub fn pel_begin(&mut self) {
-        self.pel = RaxCounter::default();
+        self.stream_mut().pel = RaxCounter::default();
     }
 
     /// Stream: one ID in the PEL begun last.
     #[inline]
     pub fn pel_id(&mut self, id: &[u8; 16]) {
-        self.pel.add(id);
+        self.stream_mut().pel.add(id);
     }
 
     /// Stream: the group PEL is complete.
     pub fn pel_end_group(&mut self) {
-        self.pel_rax_nodes += self.pel.nodes();
-        self.pel_rax_chars += self.pel.chars();
+        let s = self.stream_mut();
+        s.pel_rax_nodes += s.pel.nodes();
+        s.pel_rax_chars += s.pel.chars();
     }
 
     /// Stream: a consumer's PEL is complete.
     pub fn pel_end_consumer(&mut self, name_len: u64) {
-        self.consumer_rax_nodes += self.pel.nodes();
-        self.consumer_rax_chars += self.pel.chars();
-        self.consumer_name_bytes += name_len;
+        let s = self.stream_mut();
+        s.consumer_rax_nodes += s.pel.nodes();
+        s.consumer_rax_chars += s.pel.chars();
+        s.consumer_name_bytes += name_len;
     }
 }
 
@@ -216,6 +259,8 @@ pub struct RaxCounter {
 }
 
 impl RaxCounter {
+    pub const EMPTY: RaxCounter = RaxCounter { prev: [0; 16], marks: 0, keys: 0, nodes: 0, chars: 0 };
+
     pub fn add(&mut self, key: &[u8; 16]) {
         if self.keys == 0 {
             self.prev = *key;

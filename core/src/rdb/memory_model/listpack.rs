@@ -7,7 +7,16 @@ pub const LP_OVERHEAD: u64 = 7;
 
 /// The value of `s` when the server would treat it as an integer: 1 to 20 characters,
 /// optional minus sign, no leading zeros, no "-0", within i64.
+#[inline]
 pub fn canonical_int(s: &[u8]) -> Option<i64> {
+    // Most elements are words: rejected on their first byte without a call.
+    match s.first() {
+        Some(c) if (c.is_ascii_digit() || *c == b'-') && s.len() <= 20 => canonical_int_digits(s),
+        _ => None,
+    }
+}
+
+fn canonical_int_digits(s: &[u8]) -> Option<i64> {
     if s.is_empty() || s.len() > 20 {
         return None;
     }
@@ -92,28 +101,71 @@ pub enum ScoreFormat {
 }
 
 /// Listpack entry size of a zset score as the server writes it.
+#[inline]
 pub fn score_entry(score: f64, fmt: ScoreFormat) -> u64 {
+    match int_score_entry(score) {
+        Some(e) => e,
+        None => nonint_score_entry(score, fmt),
+    }
+}
+
+/// Both formats print integral scores within 2^52 as integers, which the listpack stores as
+/// ints: the common case, answered without formatting.
+#[inline]
+pub fn int_score_entry(score: f64) -> Option<u64> {
+    // The range check first makes the cast exact; NaN fails it.
+    if score.abs() < 4_503_599_627_370_496.0 && (score as i64) as f64 == score {
+        Some(int_entry(score as i64))
+    } else {
+        None
+    }
+}
+
+/// Entry size of a score that is not a small integer (NaN, infinities, fractions, huge).
+#[cold]
+pub fn nonint_score_entry(score: f64, fmt: ScoreFormat) -> u64 {
     if score.is_nan() || score.is_infinite() {
         return str_entry(if score.is_nan() { 3 } else if score > 0.0 { 3 } else { 4 });
     }
-    // Integral scores within 2^52 are printed as integers, which the listpack stores as ints.
-    if score == score.trunc() && score.abs() < 4_503_599_627_370_496.0 {
-        return int_entry(score as i64);
+    if let Some(e) = int_score_entry(score) {
+        return e;
     }
     str_entry(score_text_len(score, fmt))
 }
 
+/// Formats into a stack buffer (scores are formatted per element: no allocation).
+struct StackText {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if end > self.buf.len() {
+            return Err(std::fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// Length of the text of a non-integral finite score.
 fn score_text_len(score: f64, fmt: ScoreFormat) -> u64 {
+    use std::fmt::Write;
     // Significant digits and decimal exponent.
-    let sci = match fmt {
-        ScoreFormat::Printf17g => format!("{:.16e}", score.abs()),
-        ScoreFormat::Shortest => format!("{:e}", score.abs()),
+    let mut t = StackText { buf: [0; 64], len: 0 };
+    let _ = match fmt {
+        ScoreFormat::Printf17g => write!(t, "{:.16e}", score.abs()),
+        ScoreFormat::Shortest => write!(t, "{:e}", score.abs()),
     };
-    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i64 = exp.parse().unwrap_or(0);
-    let digits = mant.bytes().filter(u8::is_ascii_digit).collect::<Vec<_>>();
-    let sig = digits.iter().rposition(|&d| d != b'0').map_or(1, |p| p + 1) as i64;
+    let sci = &t.buf[..t.len];
+    let e_at = sci.iter().position(|&c| c == b'e').unwrap_or(sci.len());
+    let (mant, exp) = (&sci[..e_at], sci.get(e_at + 1..).unwrap_or(b"0"));
+    let exp: i64 = std::str::from_utf8(exp).ok().and_then(|e| e.parse().ok()).unwrap_or(0);
+    let digits = mant.iter().filter(|c| c.is_ascii_digit());
+    let sig = digits.clone().enumerate().filter(|(_, &d)| d != b'0').last().map_or(1, |(p, _)| p + 1) as i64;
     let sign = (score < 0.0) as i64;
     let len = if (-4..17).contains(&exp) {
         if exp >= 0 {
@@ -126,7 +178,7 @@ fn score_text_len(score: f64, fmt: ScoreFormat) -> u64 {
     } else {
         // d.ddde+XX
         let mant_len = if sig > 1 { sig + 1 } else { 1 };
-        let exp_digits = (exp.unsigned_abs().to_string().len() as i64).max(2);
+        let exp_digits = ((exp.unsigned_abs().checked_ilog10().unwrap_or(0) + 1) as i64).max(2);
         mant_len + 2 + exp_digits
     };
     (len + sign) as u64
@@ -177,5 +229,12 @@ mod tests {
         assert_eq!(score_entry(0.1, ScoreFormat::Shortest), str_entry(3));
         assert_eq!(score_entry(-2.5e-7, ScoreFormat::Shortest), str_entry(8));
         assert_eq!(score_entry(1e300, ScoreFormat::Shortest), str_entry(6));
+        assert_eq!(score_entry(-0.0, ScoreFormat::Shortest), 2);
+        assert_eq!(score_entry(-4096.0, ScoreFormat::Printf17g), int_entry(-4096));
+        assert_eq!(score_entry(f64::NAN, ScoreFormat::Shortest), str_entry(3));
+        assert_eq!(score_entry(f64::NEG_INFINITY, ScoreFormat::Shortest), str_entry(4));
+        // Beyond 2^52 integral scores take the text path: %.17g prints all 16 digits.
+        assert_eq!(score_entry(9_007_199_254_740_992.0, ScoreFormat::Printf17g), str_entry(16));
+        assert_eq!(score_entry(1.25e-5, ScoreFormat::Shortest), str_entry(8));
     }
 }

@@ -210,7 +210,7 @@ impl Redis {
     }
 
     fn stream(&self, s: &ValueShape) -> u64 {
-        let e = &s.elems;
+        let e = s.elems.stream();
         let rax = |keys: u64, nodes: u64| keys * STREAM_ID + nodes * RAX_NODE_COST;
         let main = rax(s.nodes, e.stream_rax.nodes());
         let pel = s.pending;

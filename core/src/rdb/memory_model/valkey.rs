@@ -159,7 +159,7 @@ impl Valkey8 {
     }
 
     fn stream(&self, s: &ValueShape) -> u64 {
-        let e = &s.elems;
+        let e = s.elems.stream();
         let pel = s.pending;
         ROBJ + STREAM
             + rax(1, s.nodes, e.stream_rax.nodes(), e.stream_rax.chars())
