@@ -18,6 +18,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
+
+
+class _Server(ThreadingHTTPServer):
+    # The stdlib default listen backlog is 5: 200 concurrent calls would overflow it and the
+    # kernel would drop SYNs (seconds of retransmits, then connect timeouts on a busy machine).
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 AK, SK = "TESTAK0123456789ABCD", "testsk-not-a-secret-0123456789"
 
 
@@ -142,7 +151,7 @@ class Recorder:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -237,7 +246,7 @@ class SlowSource:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/dump.rdb"
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
