@@ -68,12 +68,19 @@ test('a large analysis never blocks the event loop, and reports progress', async
 
   const progress = [];
   let report;
+  let runs = 0;
+  // One analysis of this file takes well under 100 ms now: repeat it (progress watched on the
+  // first) until the event loop has been observed for long enough to mean something.
   const m = await measureGaps(async () => {
-    report = await dcskit.analyze(file, { onProgress: (p) => progress.push(p) });
+    const until = Date.now() + 300;
+    do {
+      report = await dcskit.analyze(file, runs === 0 ? { onProgress: (p) => progress.push(p) } : undefined);
+      runs += 1;
+    } while (Date.now() < until && runs < 100);
   });
-  t.diagnostic(`analysis of ${fs.statSync(file).size} bytes took ${m.duration} ms; ${m.ticks} timer ticks, longest gap ${m.maxGap} ms; ${progress.length} progress calls`);
+  t.diagnostic(`${runs} analyses of ${fs.statSync(file).size} bytes took ${m.duration} ms; ${m.ticks} timer ticks, longest gap ${m.maxGap} ms; ${progress.length} progress calls`);
   assert.equal(report.total_num, BIG_KEYS + 2000);
-  assert.ok(m.duration >= 100, `the analysis is long enough to mean something (${m.duration} ms)`);
+  assert.ok(m.duration >= 100, `the analyses are long enough to mean something (${m.duration} ms)`);
   assert.ok(m.maxGap < 200, `timers kept firing: longest gap ${m.maxGap} ms`);
   assert.ok(m.ticks >= Math.min(5, m.duration / 40), `${m.ticks} ticks in ${m.duration} ms`);
   assert.ok(progress.length >= 1, 'progress was reported');
