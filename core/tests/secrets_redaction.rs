@@ -91,6 +91,10 @@ fn signing_leaves_no_copy_of_the_secret_key() {
         let signed = signer::sign(&url.request("POST", &headers, b"{}"), &creds, Some("p"), Some(SdkDate::from_unix(0))).unwrap();
         assert!(signed.authorization.is_some());
         drop(signed);
+        // The transport's entry too.
+        let wire = signer::sign_for_wire(&url.request("POST", &headers, b"{}"), &creds, Some("p"), Some(SdkDate::from_unix(0))).unwrap();
+        assert!(wire.authorization().is_some());
+        drop(wire);
         drop(creds);
     });
     assert_eq!(n, 0);
@@ -111,6 +115,9 @@ fn debug_output_hides_secrets() {
         let url = ParsedUrl::parse("https://h/x", "url").unwrap();
         let signed = signer::sign(&url.request("GET", &[], b""), &c, None, None).unwrap();
         let shown = format!("{signed:?} {signed:#?}");
+        assert!(secret_free(&shown), "{shown}");
+        let wire = signer::sign_for_wire(&url.request("GET", &[], b""), &c, None, None).unwrap();
+        let shown = format!("{wire:?} {wire:#?}");
         assert!(secret_free(&shown), "{shown}");
     }
 }

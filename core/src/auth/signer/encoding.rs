@@ -6,23 +6,78 @@ use std::borrow::Cow;
 
 use super::indices::Indices;
 
+/// Where canonical text goes: a `String` (URLs, `dcskit sign`'s explanation) or straight into
+/// a SHA-256 (the canonical request on the signing hot path).
+pub trait Sink {
+    fn push_str(&mut self, s: &str);
+
+    /// Appends ASCII bytes (hex digits, lower-cased ASCII names): a hasher takes them without
+    /// the UTF-8 check a `&str` costs. Callers pass ASCII only.
+    fn push_ascii(&mut self, ascii: &[u8]) {
+        debug_assert!(ascii.is_ascii());
+        match std::str::from_utf8(ascii) {
+            Ok(s) => self.push_str(s),
+            Err(_) => self.push_str(&String::from_utf8_lossy(ascii)),
+        }
+    }
+
+    /// Appends an ASCII name lower-cased.
+    fn push_ascii_lowercase(&mut self, name: &str) {
+        let mut buf = [0u8; 64];
+        for chunk in name.as_bytes().chunks(buf.len()) {
+            let lower = &mut buf[..chunk.len()];
+            lower.copy_from_slice(chunk);
+            lower.make_ascii_lowercase();
+            self.push_ascii(lower);
+        }
+    }
+}
+
+impl Sink for String {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+
+    #[inline]
+    fn push_ascii_lowercase(&mut self, name: &str) {
+        let start = self.len();
+        String::push_str(self, name);
+        if let Some(added) = self.get_mut(start..) {
+            added.make_ascii_lowercase();
+        }
+    }
+}
+
 /// Appends `s` percent-encoded: every byte except unreserved characters becomes `%XX`.
-pub fn encode_into(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+pub fn encode_into<S: Sink + ?Sized>(out: &mut S, s: &str) {
     // Fast path: most keys and values need no escaping.
     if s.bytes().all(is_unreserved) {
         out.push_str(s);
-        return;
+    } else {
+        encode_bytes_into(out, s.as_bytes());
     }
-    for b in s.bytes() {
+}
+
+/// Escapes byte by byte into a stack buffer, pushed out in pieces.
+fn encode_bytes_into<S: Sink + ?Sized>(out: &mut S, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut buf = [0u8; 96];
+    let mut n = 0;
+    for &b in bytes {
+        if n + 3 > buf.len() {
+            out.push_str(std::str::from_utf8(&buf[..n]).expect("ASCII"));
+            n = 0;
+        }
         if is_unreserved(b) {
-            out.push(b as char);
+            buf[n] = b;
+            n += 1;
         } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
+            buf[n..n + 3].copy_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
+            n += 3;
         }
     }
+    out.push_str(std::str::from_utf8(&buf[..n]).expect("ASCII"));
 }
 
 pub fn encode(s: &str) -> String {
@@ -66,22 +121,26 @@ pub fn decode(s: &str) -> Cow<'_, str> {
 
 /// The canonical URI: the path decoded, split on `/` (so an encoded `%2F` splits too), each
 /// segment re-encoded, always ending in `/`.
-pub fn canonical_uri_into(out: &mut String, raw_path: &str) {
-    let start = out.len();
+pub fn canonical_uri_into<S: Sink + ?Sized>(out: &mut S, raw_path: &str) {
     // Fast path: a path of unreserved characters and `/` (the usual API path) is its own
     // canonical form: decoding and re-encoding would change nothing.
-    if raw_path.bytes().all(|b| b == b'/' || is_unreserved(b)) {
+    let ends_with_slash = if raw_path.bytes().all(|b| b == b'/' || is_unreserved(b)) {
         out.push_str(raw_path);
+        raw_path.ends_with('/')
     } else {
-        for (i, segment) in decode(raw_path).split('/').enumerate() {
+        let decoded = decode(raw_path);
+        for (i, segment) in decoded.split('/').enumerate() {
             if i > 0 {
-                out.push('/');
+                out.push_str("/");
             }
             encode_into(out, segment);
         }
-    }
-    if out.len() == start || !out.ends_with('/') {
-        out.push('/');
+        // A segment is never empty once encoded unless it was empty: the output ends in `/`
+        // exactly when the decoded path does.
+        decoded.ends_with('/')
+    };
+    if !ends_with_slash {
+        out.push_str("/");
     }
 }
 
@@ -99,17 +158,17 @@ pub fn parse_query(raw: &str) -> Vec<(String, String)> {
 
 /// The canonical query string: pairs sorted by decoded key then value (code point order),
 /// each side encoded, joined with `&`. Repeated keys stay repeated; an empty value is `k=`.
-pub fn canonical_query_into<K: AsRef<str>, V: AsRef<str>>(out: &mut String, pairs: &[(K, V)]) {
+pub fn canonical_query_into<S: Sink + ?Sized, K: AsRef<str>, V: AsRef<str>>(out: &mut S, pairs: &[(K, V)]) {
     let pair = |i: usize| (pairs[i].0.as_ref(), pairs[i].1.as_ref());
     let mut order = Indices::new(0..pairs.len());
     order.as_mut_slice().sort_unstable_by(|&a, &b| pair(a).cmp(&pair(b)));
     for (n, &i) in order.as_slice().iter().enumerate() {
         if n > 0 {
-            out.push('&');
+            out.push_str("&");
         }
         let (k, v) = pair(i);
         encode_into(out, k);
-        out.push('=');
+        out.push_str("=");
         encode_into(out, v);
     }
 }
@@ -130,7 +189,7 @@ pub fn py_strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
-pub fn hex_into(out: &mut String, bytes: &[u8]) {
+pub fn hex_into<S: Sink + ?Sized>(out: &mut S, bytes: &[u8]) {
     // Two digits per byte from a table, a block at a time through a stack buffer.
     let mut buf = [0u8; 128];
     for chunk in bytes.chunks(64) {
@@ -139,6 +198,15 @@ pub fn hex_into(out: &mut String, bytes: &[u8]) {
         }
         out.push_str(std::str::from_utf8(&buf[..2 * chunk.len()]).expect("hex digits are ASCII"));
     }
+}
+
+/// A digest as 64 lower-case hex digits on the stack.
+pub(crate) fn hex_digest(digest: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
+        pair.copy_from_slice(&HEX_PAIRS[b as usize]);
+    }
+    out
 }
 
 static HEX_PAIRS: [[u8; 2]; 256] = {
@@ -167,6 +235,10 @@ mod tests {
         assert_eq!(encode("a b~c/d+e*"), "a%20b~c%2Fd%2Be%2A");
         assert_eq!(encode("é"), "%C3%A9");
         assert_eq!(encode("AZaz09-._~"), "AZaz09-._~");
+        assert_eq!(encode("é/a€ b"), "%C3%A9%2Fa%E2%82%AC%20b");
+        assert_eq!(encode(""), "");
+        let long: String = "é".repeat(100);
+        assert_eq!(encode(&long), "%C3%A9".repeat(100));
     }
 
     #[test]

@@ -4,16 +4,41 @@
 
 use std::cmp::Ordering;
 
-use super::encoding::py_strip;
+use super::encoding::{py_strip, Sink};
 use super::indices::Indices;
 use crate::error::{Error, Result};
 
-pub(crate) struct HeaderDict(pub(crate) Vec<(String, String)>);
+/// A header's value: borrowed text, or one of the two values the signer makes itself (which
+/// live in the signed result, so the dictionary can borrow everything else).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Value<'a> {
+    Text(&'a str),
+    /// The `X-Sdk-Date` the signer formatted.
+    Date,
+    /// The `Authorization` value, set last.
+    Authorization,
+}
 
-impl HeaderDict {
-    /// Copies the caller's headers, rejecting names and values that cannot go on the wire.
+impl<'a> Value<'a> {
+    /// The text, for values read before the signer sets its own (`Date` reads as `date`).
+    #[inline]
+    pub(crate) fn text(self, date: &'a str) -> &'a str {
+        match self {
+            Value::Text(s) => s,
+            Value::Date => date,
+            Value::Authorization => "",
+        }
+    }
+}
+
+/// Names and values are borrowed from the caller's request, the credentials and the signer's
+/// constants: nothing is copied.
+pub(crate) struct HeaderDict<'a>(pub(crate) Vec<(&'a str, Value<'a>)>);
+
+impl<'a> HeaderDict<'a> {
+    /// Takes the caller's headers, rejecting names and values that cannot go on the wire.
     /// `extra` is room for the headers the signer adds.
-    pub(crate) fn from_pairs(pairs: &[(String, String)], extra: usize) -> Result<HeaderDict> {
+    pub(crate) fn from_pairs(pairs: &'a [(String, String)], extra: usize) -> Result<HeaderDict<'a>> {
         let mut d = HeaderDict(Vec::with_capacity(pairs.len() + extra));
         for (k, v) in pairs {
             if !is_valid_name(k) {
@@ -23,40 +48,38 @@ impl HeaderDict {
             if v.bytes().any(|b| b == b'\r' || b == b'\n') {
                 return Err(Error::invalid_input("headers", format!("the value of {k} contains a line break")));
             }
-            d.insert(k, v.clone());
+            d.insert(k, Value::Text(v));
         }
         Ok(d)
     }
 
-    // Always inlined: passed through memory, the `String` costs a stall to read back.
-    #[inline(always)]
-    pub(crate) fn insert(&mut self, name: &str, value: String) {
-        match self.0.iter_mut().find(|(k, _)| k == name) {
+    #[inline]
+    pub(crate) fn insert(&mut self, name: &'a str, value: Value<'a>) {
+        match self.0.iter_mut().find(|(k, _)| *k == name) {
             Some(entry) => entry.1 = value,
-            None => self.0.push((name.to_string(), value)),
+            None => self.0.push((name, value)),
         }
     }
 
     #[inline]
-    pub(crate) fn get_exact(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    pub(crate) fn get_exact(&self, name: &str) -> Option<Value<'a>> {
+        self.0.iter().find(|(k, _)| *k == name).map(|&(_, v)| v)
     }
 
     #[inline]
-    pub(crate) fn get_ignore_case(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    pub(crate) fn get_ignore_case(&self, name: &str) -> Option<Value<'a>> {
+        self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|&(_, v)| v)
     }
 
     pub(crate) fn contains_ignore_case(&self, name: &str) -> bool {
         self.get_ignore_case(name).is_some()
     }
 
-    /// Every value is sent trimmed, as the reference does.
+    /// Every value is sent trimmed, as the reference does (trimming only narrows the borrow).
     pub(crate) fn trim_values(&mut self) {
         for (_, v) in self.0.iter_mut() {
-            let trimmed = py_strip(v);
-            if trimmed.len() != v.len() {
-                *v = trimmed.to_string();
+            if let Value::Text(s) = v {
+                *s = py_strip(s);
             }
         }
     }
@@ -64,7 +87,23 @@ impl HeaderDict {
     /// Indices of the signed headers, ordered by lower-cased name.
     pub(crate) fn signed_order(&self) -> Indices {
         let mut order = Indices::new((0..self.0.len()).filter(|&i| !self.0[i].0.bytes().any(|b| b == b'_')));
-        order.as_mut_slice().sort_unstable_by(|&a, &b| cmp_lower(&self.0[a].0, &self.0[b].0));
+        let names = order.as_mut_slice();
+        const KEYED: usize = 16;
+        if names.len() <= KEYED && names.iter().all(|&i| self.0[i].0.is_ascii()) {
+            // Sort keys: a name's first 8 bytes lower-cased (zero-padded), which usually decide;
+            // the full comparison runs only on a tie.
+            let mut keyed = [(0u64, 0usize); KEYED];
+            for (k, &i) in keyed.iter_mut().zip(names.iter()) {
+                *k = (prefix_key(self.0[i].0), i);
+            }
+            let keyed = &mut keyed[..names.len()];
+            keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| cmp_lower(self.0[a.1].0, self.0[b.1].0)));
+            for (n, &(_, i)) in names.iter_mut().zip(keyed.iter()) {
+                *n = i;
+            }
+        } else {
+            names.sort_unstable_by(|&a, &b| cmp_lower(self.0[a].0, self.0[b].0));
+        }
         order
     }
 
@@ -72,7 +111,7 @@ impl HeaderDict {
     /// the last one, by position, with the same lower-cased name. Such headers sort next to
     /// each other, so one pass over the runs of equal names finds them.
     pub(crate) fn value_sources(&self, order: &[usize]) -> Indices {
-        let name = |p: usize| self.0[order[p]].0.as_str();
+        let name = |p: usize| self.0[order[p]].0;
         let mut sources = Indices::new(order.iter().copied());
         let mut start = 0;
         while start < order.len() {
@@ -90,6 +129,16 @@ impl HeaderDict {
     }
 }
 
+/// The first 8 bytes of an ASCII name, lower-cased and zero-padded, as a big-endian number:
+/// ordering these orders the names, except on a tie.
+fn prefix_key(name: &str) -> u64 {
+    let mut key = [0u8; 8];
+    for (k, b) in key.iter_mut().zip(name.bytes()) {
+        *k = b.to_ascii_lowercase();
+    }
+    u64::from_be_bytes(key)
+}
+
 /// Not empty, no `:`, no line break, no whitespace (in Python's or Rust's sense of it).
 fn is_valid_name(name: &str) -> bool {
     let ascii_ok = |b: u8| b != b':' && !matches!(b, b'\t'..=b'\r' | b' ');
@@ -100,7 +149,15 @@ fn is_valid_name(name: &str) -> bool {
 #[inline]
 pub(crate) fn cmp_lower(a: &str, b: &str) -> Ordering {
     if a.is_ascii() && b.is_ascii() {
-        a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+        // Names usually differ in their first bytes: stop at the first difference.
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        for (x, y) in a.iter().zip(b) {
+            let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
+        }
+        a.len().cmp(&b.len())
     } else {
         a.to_lowercase().cmp(&b.to_lowercase())
     }
@@ -115,14 +172,11 @@ fn eq_lower(a: &str, b: &str) -> bool {
     }
 }
 
+/// Appends `name` lower-cased (Python's `str.lower`).
 #[inline]
-pub(crate) fn push_lower(out: &mut String, name: &str) {
+pub(crate) fn push_lower<S: Sink + ?Sized>(out: &mut S, name: &str) {
     if name.is_ascii() {
-        let start = out.len();
-        out.push_str(name);
-        if let Some(added) = out.get_mut(start..) {
-            added.make_ascii_lowercase();
-        }
+        out.push_ascii_lowercase(name);
     } else {
         out.push_str(&name.to_lowercase());
     }
@@ -132,21 +186,21 @@ pub(crate) fn push_lower(out: &mut String, name: &str) {
 mod tests {
     use super::*;
 
-    fn dict(pairs: &[(&str, &str)]) -> HeaderDict {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        HeaderDict::from_pairs(&pairs, 0).unwrap()
+    fn dict(pairs: &[(&str, &str)]) -> HeaderDict<'static> {
+        let pairs: &'static [(String, String)] = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>().leak();
+        HeaderDict::from_pairs(pairs, 0).unwrap()
     }
 
     #[test]
     fn repeated_names_keep_first_position_and_last_value() {
         let d = dict(&[("B", "1"), ("a", "2"), ("B", "3")]);
-        assert_eq!(d.0, vec![("B".to_string(), "3".to_string()), ("a".to_string(), "2".to_string())]);
+        assert_eq!(d.0, vec![("B", Value::Text("3")), ("a", Value::Text("2"))]);
     }
 
     #[test]
     fn order_is_lower_cased_and_skips_underscores() {
         let d = dict(&[("X-b", "1"), ("x_a", "2"), ("Content-Type", "3"), ("ÄB", "4"), ("x-A", "5")]);
-        let names: Vec<&str> = d.signed_order().as_slice().iter().map(|&i| d.0[i].0.as_str()).collect();
+        let names: Vec<&str> = d.signed_order().as_slice().iter().map(|&i| d.0[i].0).collect();
         assert_eq!(names, ["Content-Type", "x-A", "X-b", "ÄB"]);
         let mut s = String::new();
         push_lower(&mut s, "ÄB");
@@ -154,10 +208,32 @@ mod tests {
     }
 
     #[test]
+    fn keyed_sort_agrees_with_full_comparison() {
+        let names = ["X-Sdk-Date", "x-sdk-content-sha256", "X-SDK-DATE2", "x-sdk-dat", "Host", "h", "a\u{0}b", "a", "X-Project-Id", "x-project-idx"];
+        let pairs: Vec<(&str, &str)> = names.iter().map(|n| (*n, "v")).collect();
+        for take in [3, names.len()] {
+            let d = dict(&pairs[..take]);
+            let got: Vec<&str> = d.signed_order().as_slice().iter().map(|&i| d.0[i].0).collect();
+            let mut want: Vec<&str> = d.0.iter().map(|(k, _)| *k).collect();
+            want.sort_by(|a, b| cmp_lower(a, b));
+            assert_eq!(got, want);
+        }
+        // More names than the keyed path takes.
+        let many: Vec<String> = (0..40).rev().map(|i| format!("X-H{i:02}")).collect();
+        let pairs: Vec<(&str, &str)> = many.iter().map(|n| (n.as_str(), "v")).collect();
+        let d = dict(&pairs);
+        let got: Vec<&str> = d.signed_order().as_slice().iter().map(|&i| d.0[i].0).collect();
+        let mut want = got.clone();
+        want.sort_by(|a, b| cmp_lower(a, b));
+        assert_eq!(got, want);
+        assert_eq!(got[0], "X-H00");
+    }
+
+    #[test]
     fn case_variants_sign_the_last_value() {
         let d = dict(&[("X-A", "1"), ("b", "2"), ("x-a", "3"), ("X-a", "4"), ("c", "5")]);
         let order = d.signed_order();
-        let values: Vec<&str> = d.value_sources(order.as_slice()).as_slice().iter().map(|&i| d.0[i].1.as_str()).collect();
+        let values: Vec<&str> = d.value_sources(order.as_slice()).as_slice().iter().map(|&i| d.0[i].1.text("")).collect();
         assert_eq!(values, ["2", "5", "4", "4", "4"]);
     }
 

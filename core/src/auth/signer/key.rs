@@ -9,13 +9,9 @@
 
 use std::fmt;
 
-use sha2::digest::generic_array::GenericArray;
-use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-const BLOCK: usize = 64;
-/// SHA-256's initial state (FIPS 180-4, 5.3.3).
-const IV: [u32; 8] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+use super::sha::{compress, digest, finish, BLOCK, IV};
 
 /// A secret key made ready for HMAC-SHA256.
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
@@ -31,9 +27,9 @@ impl SigningKey {
         // Keys longer than a block are hashed first (RFC 2104); shorter ones are zero-padded.
         let mut block = [0u8; BLOCK];
         if key.len() > BLOCK {
-            let mut digest: [u8; 32] = Sha256::digest(key).into();
-            block[..32].copy_from_slice(&digest);
-            digest.zeroize();
+            let mut hashed = digest(key);
+            block[..32].copy_from_slice(&hashed);
+            hashed.zeroize();
         } else {
             block[..key.len()].copy_from_slice(key);
         }
@@ -65,38 +61,11 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-/// Runs SHA-256 to the end: `state` has absorbed `absorbed` bytes (whole blocks), `tail`
-/// follows, then the padding `0x80 0… <bit length, big-endian u64>`.
-fn finish(mut state: [u32; 8], absorbed: usize, tail: &[u8]) -> [u8; 32] {
-    let whole = tail.len() - tail.len() % BLOCK;
-    compress(&mut state, &tail[..whole]);
-    let rest = &tail[whole..];
-    let mut last = [0u8; 2 * BLOCK];
-    last[..rest.len()].copy_from_slice(rest);
-    last[rest.len()] = 0x80;
-    // The 9 bytes of marker and length need a second block when the rest leaves less room.
-    let end = if rest.len() + 9 <= BLOCK { BLOCK } else { 2 * BLOCK };
-    let bits = ((absorbed + tail.len()) as u64) * 8;
-    last[end - 8..end].copy_from_slice(&bits.to_be_bytes());
-    compress(&mut state, &last[..end]);
-    let mut out = [0u8; 32];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-    out
-}
-
-/// Absorbs whole blocks (SHA-NI or AVX2 when the CPU has them; sha2 picks at run time).
-fn compress(state: &mut [u32; 8], blocks: &[u8]) {
-    for block in blocks.chunks_exact(BLOCK) {
-        sha2::compress256(state, std::slice::from_ref(GenericArray::from_slice(block)));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use hmac::{Hmac, Mac};
+    use sha2::Sha256;
     use proptest::prelude::*;
 
     fn reference(key: &[u8], message: &[u8]) -> [u8; 32] {

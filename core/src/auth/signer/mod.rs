@@ -1,5 +1,8 @@
 //! SDK-HMAC-SHA256 request signing, byte-identical to the official Huawei Cloud SDKs, plus
 //! [`verify`] for servers (the emulator) that check incoming signatures the same way.
+//! Two entries share one procedure: [`sign_for_wire`] (the transport: URL and headers only,
+//! the canonical request hashed as it is written) and [`sign`] (also the canonical request and
+//! string to sign, for `dcskit sign` and the conformance tests).
 //!
 //! canonical request = `METHOD\nURI/\nQUERY\nheaders\n\nsigned;headers\npayload-hash`
 //! string to sign    = `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex sha256(canonical request)>`
@@ -15,6 +18,7 @@ pub mod encoding;
 mod headers;
 mod indices;
 mod key;
+mod sha;
 mod verify;
 
 use sha2::{Digest, Sha256};
@@ -25,9 +29,10 @@ pub use verify::{verify, IncomingRequest, Verified, VerifyFailure};
 
 use crate::auth::Credentials;
 use crate::error::{Error, Result};
-use encoding::{canonical_query_into, canonical_uri_into, hex_into};
-use headers::{push_lower, HeaderDict};
+use encoding::{canonical_query_into, canonical_uri_into, hex_digest, hex_into, Sink};
+use headers::{push_lower, HeaderDict, Value};
 use indices::Indices;
+use sha::HashSink;
 
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 pub const HEADER_DATE: &str = "X-Sdk-Date";
@@ -155,11 +160,101 @@ impl ParsedUrl {
     }
 }
 
-/// Signs a request with AK/SK, or adds `X-Auth-Token` for token credentials. Adds
-/// `X-Project-Id` (when given), `X-Security-Token` (temporary credentials),
-/// `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` (non-JSON `Content-Type`), `X-Sdk-Date` (unless the
-/// request has one: then it is used) and `Host` (unless present). `date: None` means now.
+/// Signs a request with AK/SK, or adds `X-Auth-Token` for token credentials, and explains it:
+/// the result also holds the canonical request and the string to sign (for `dcskit sign` and
+/// the conformance tests). The transport uses [`sign_for_wire`], which makes the same bytes
+/// for the wire and nothing else. Adds `X-Project-Id` (when given), `X-Security-Token`
+/// (temporary credentials), `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` (non-JSON
+/// `Content-Type`), `X-Sdk-Date` (unless the request has one: then it is used) and `Host`
+/// (unless present). `date: None` means now.
 pub fn sign(req: &SigningRequest<'_>, credentials: &Credentials, project_id: Option<&str>, date: Option<SdkDate>) -> Result<Signed> {
+    let mut explained = Explained::default();
+    let wire = sign_with(req, credentials, project_id, date, Some(&mut explained))?;
+    Ok(Signed {
+        url: wire.url().to_string(),
+        headers: wire.headers().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        canonical_request: explained.canonical_request,
+        string_to_sign: explained.string_to_sign,
+        signed_headers: wire.signed_headers().to_string(),
+        authorization: wire.authorization().map(str::to_string),
+    })
+}
+
+/// Signs like [`sign`] but makes only what goes on the wire: the URL and the headers, which
+/// borrow from the request, the credentials and `project_id` (the signer's own values live in
+/// the result). The canonical request is hashed as it is written, never kept.
+pub fn sign_for_wire<'a>(req: &SigningRequest<'a>, credentials: &'a Credentials, project_id: Option<&'a str>, date: Option<SdkDate>) -> Result<WireRequest<'a>> {
+    sign_with(req, credentials, project_id, date, None)
+}
+
+/// A signed request as it goes on the wire. `Debug` hides the token headers' values.
+pub struct WireRequest<'a> {
+    /// The URL, then (AK/SK) the `Authorization` value: one allocation for both.
+    text: String,
+    url_end: usize,
+    /// Where the signed-header list lies inside the `Authorization` value.
+    signed_list: std::ops::Range<usize>,
+    headers: Vec<(&'a str, Value<'a>)>,
+    date: FormattedDate,
+}
+
+impl<'a> WireRequest<'a> {
+    /// `scheme://host/path?canonical-query`: the URL to send.
+    pub fn url(&self) -> &str {
+        &self.text[..self.url_end]
+    }
+
+    /// `None` for token authentication.
+    pub fn authorization(&self) -> Option<&str> {
+        Some(&self.text[self.url_end..]).filter(|a| !a.is_empty())
+    }
+
+    /// The signed headers' lower-cased names joined with `;` (empty for token authentication).
+    pub fn signed_headers(&self) -> &str {
+        &self.text[self.signed_list.clone()]
+    }
+
+    /// Every header to send, in order (the caller's, then the ones the signer added).
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.headers.iter().map(|&(k, v)| (k, self.value(v)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+    }
+
+    fn value(&self, v: Value<'a>) -> &str {
+        match v {
+            Value::Text(s) => s,
+            Value::Date => self.date.as_str(),
+            Value::Authorization => &self.text[self.url_end..],
+        }
+    }
+}
+
+impl std::fmt::Debug for WireRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self.headers().map(|(k, v)| (k, if is_secret_header(k) { "[REDACTED]" } else { v })).collect();
+        f.debug_struct("WireRequest").field("url", &self.url()).field("headers", &headers).finish()
+    }
+}
+
+/// What [`sign`] shows besides the wire request.
+#[derive(Default)]
+struct Explained {
+    canonical_request: String,
+    string_to_sign: String,
+}
+
+/// The one signing procedure behind [`sign`] and [`sign_for_wire`]; `explain` receives the
+/// canonical request and the string to sign when given.
+fn sign_with<'a>(
+    req: &SigningRequest<'a>,
+    credentials: &'a Credentials,
+    project_id: Option<&'a str>,
+    date: Option<SdkDate>,
+    explain: Option<&mut Explained>,
+) -> Result<WireRequest<'a>> {
     credentials.validate()?;
     if req.method.is_empty() || !req.method.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(Error::invalid_input("method", format!("{:?} is not an HTTP method", req.method)));
@@ -170,64 +265,84 @@ pub fn sign(req: &SigningRequest<'_>, credentials: &Credentials, project_id: Opt
     // Room for what the signer adds: project, token, content hash, date, host, authorization.
     let mut headers = HeaderDict::from_pairs(req.headers, 6)?;
     if let Some(p) = project_id.filter(|p| !p.is_empty()) {
-        headers.insert(HEADER_PROJECT_ID, p.to_string());
+        headers.insert(HEADER_PROJECT_ID, Value::Text(p));
     }
-    let (url, query_at) = request_url(req);
+    let signed_names_len: usize = req.headers.iter().map(|(k, _)| k.len() + 1).sum::<usize>() + 64;
+    let (text, query_at) = request_url(req, 96 + credentials.access_key().map_or(0, str::len) + signed_names_len + 64);
+    let url_end = text.len();
 
     let Some(key) = credentials.signing_key() else {
         if let Some(token) = credentials.auth_token() {
-            headers.insert(HEADER_AUTH_TOKEN, token.to_string());
+            headers.insert(HEADER_AUTH_TOKEN, Value::Text(token));
         }
-        return Ok(Signed {
-            url,
-            headers: headers.0,
-            canonical_request: String::new(),
-            string_to_sign: String::new(),
-            signed_headers: String::new(),
-            authorization: None,
-        });
+        let date = date.unwrap_or_else(SdkDate::now).format();
+        return Ok(WireRequest { text, url_end, signed_list: url_end..url_end, headers: headers.0, date });
     };
     if let Some(token) = credentials.security_token() {
-        headers.insert(HEADER_SECURITY_TOKEN, token.to_string());
+        headers.insert(HEADER_SECURITY_TOKEN, Value::Text(token));
     }
     if let Some(ct) = headers.get_exact("Content-Type") {
+        let ct = ct.text("");
         if !ct.is_empty() && !ct.starts_with("application/json") && !ct.starts_with("application/bson") {
-            headers.insert(HEADER_CONTENT_SHA256, UNSIGNED_PAYLOAD.to_string());
+            headers.insert(HEADER_CONTENT_SHA256, Value::Text(UNSIGNED_PAYLOAD));
         }
     }
     // A date the caller put in the headers wins (it is what the server will see).
     let date_text = match headers.get_ignore_case(HEADER_DATE) {
-        Some(v) => SdkDate::parse(v, HEADER_DATE)?.format(),
+        Some(v) => SdkDate::parse(v.text(""), HEADER_DATE)?.format(),
         None => {
-            let text = date.unwrap_or_else(SdkDate::now).format();
-            headers.insert(HEADER_DATE, text.as_str().to_string());
-            text
+            headers.insert(HEADER_DATE, Value::Date);
+            date.unwrap_or_else(SdkDate::now).format()
         }
     };
     if !headers.contains_ignore_case("host") {
-        headers.insert("Host", req.host.to_string());
+        headers.insert("Host", Value::Text(req.host));
     }
     headers.trim_values();
 
     let order = headers.signed_order();
-    let signed = SignedNames::new(&headers, order.as_slice());
-    let canonical_query = url.get(query_at..).unwrap_or("");
-    let canonical_request = canonical_request(req, canonical_query, &headers, order.as_slice(), &signed);
-    let signed_headers = signed.list;
-    let string_to_sign = string_to_sign_with(date_text.as_str(), &canonical_request);
-    let mut authorization = String::with_capacity(96 + signed_headers.len() + 64);
-    for part in [ALGORITHM, " Access=", credentials.access_key().unwrap_or(""), ", SignedHeaders=", &signed_headers, ", Signature="] {
-        authorization.push_str(part);
+    // The Authorization value up to the signature comes first: the canonical request reuses
+    // its lower-cased signed-header list (and each name in it).
+    let mut text = text;
+    for part in [ALGORITHM, " Access=", credentials.access_key().unwrap_or(""), ", SignedHeaders="] {
+        text.push_str(part);
     }
-    hex_into(&mut authorization, &key.mac(string_to_sign.as_bytes()));
-    headers.insert("Authorization", authorization.clone());
-    Ok(Signed { url, headers: headers.0, canonical_request, string_to_sign, signed_headers, authorization: Some(authorization) })
+    let list_start = text.len();
+    let name_ends = write_signed_list(&mut text, &headers, order.as_slice());
+    let signed_list = list_start..text.len();
+
+    let (explain_request, explain_sts) = match explain {
+        Some(e) => (Some(&mut e.canonical_request), Some(&mut e.string_to_sign)),
+        None => (None, None),
+    };
+    let mut canonical = HashSink::new(explain_request, credentials.security_token().is_some());
+    let signed = SignedNames { list: &text[signed_list.clone()], ends: name_ends.as_slice() };
+    write_canonical_request(&mut canonical, req, &text[query_at.min(url_end)..url_end], &headers, order.as_slice(), &signed, date_text.as_str());
+    let request_hash = hex_digest(&canonical.finish());
+
+    // `SDK-HMAC-SHA256\n<date>\n<hex hash>`: fixed length, on the stack.
+    let mut string_to_sign = [0u8; ALGORITHM.len() + 1 + 16 + 1 + 64];
+    let (alg, rest) = string_to_sign.split_at_mut(ALGORITHM.len());
+    alg.copy_from_slice(ALGORITHM.as_bytes());
+    rest[0] = b'\n';
+    rest[1..17].copy_from_slice(date_text.as_str().as_bytes());
+    rest[17] = b'\n';
+    rest[18..].copy_from_slice(&request_hash);
+    if let Some(sts) = explain_sts {
+        sts.push_str(std::str::from_utf8(&string_to_sign).expect("ASCII"));
+    }
+
+    text.push_str(", Signature=");
+    text.push_str(std::str::from_utf8(&hex_digest(&key.mac(&string_to_sign))).expect("hex digits are ASCII"));
+    headers.insert("Authorization", Value::Authorization);
+    Ok(WireRequest { text, url_end, signed_list, headers: headers.0, date: date_text })
 }
 
-/// `scheme://host/path?canonical-query` (no `?` without a query), and where the query starts.
-fn request_url(req: &SigningRequest<'_>) -> (String, usize) {
+/// `scheme://host/path?canonical-query` (no `?` without a query) in a buffer with `spare`
+/// bytes more room, and where the query starts.
+fn request_url(req: &SigningRequest<'_>, spare: usize) -> (String, usize) {
     let query_len: usize = req.query.iter().map(|(k, v)| 2 + 3 * (k.len() + v.len())).sum();
-    let mut url = String::with_capacity(req.scheme.len() + 3 + req.host.len() + req.path.len() + query_len);
+    let mut url = String::with_capacity(req.scheme.len() + 3 + req.host.len() + req.path.len() + query_len + spare);
     for part in [req.scheme, "://", req.host, req.path, "?"] {
         url.push_str(part);
     }
@@ -239,29 +354,29 @@ fn request_url(req: &SigningRequest<'_>) -> (String, usize) {
     (url, query_at)
 }
 
-/// The signed headers' lower-cased names joined with `;`, and where each name ends in that
-/// list: the canonical request reuses them, and a name may itself hold a `;`.
-struct SignedNames {
-    list: String,
-    ends: Indices,
+/// Writes the signed headers' lower-cased names joined with `;`; returns where each name ends
+/// (relative to the list's start: a name may itself hold a `;`).
+fn write_signed_list(out: &mut String, headers: &HeaderDict<'_>, order: &[usize]) -> Indices {
+    let start = out.len();
+    Indices::new(order.iter().enumerate().map(|(n, &i)| {
+        if n > 0 {
+            out.push(';');
+        }
+        push_lower(out, headers.0[i].0);
+        out.len() - start
+    }))
 }
 
-impl SignedNames {
-    fn new(headers: &HeaderDict, order: &[usize]) -> SignedNames {
-        let mut list = String::with_capacity(order.iter().map(|&i| headers.0[i].0.len() + 1).sum());
-        let ends = Indices::new(order.iter().enumerate().map(|(n, &i)| {
-            if n > 0 {
-                list.push(';');
-            }
-            push_lower(&mut list, &headers.0[i].0);
-            list.len()
-        }));
-        SignedNames { list, ends }
-    }
+/// The signed-header list and where each name in it ends.
+struct SignedNames<'t> {
+    list: &'t str,
+    ends: &'t [usize],
+}
 
-    fn names(&self) -> impl Iterator<Item = &str> {
+impl<'t> SignedNames<'t> {
+    fn names(&self) -> impl Iterator<Item = &'t str> + '_ {
         let mut start = 0;
-        self.ends.as_slice().iter().map(move |&end| {
+        self.ends.iter().map(move |&end| {
             let name = self.list.get(start..end).unwrap_or("");
             start = end + 1;
             name
@@ -269,45 +384,50 @@ impl SignedNames {
     }
 }
 
-/// `METHOD\nURI/\nQUERY\nname:value\n…\n\nsigned;headers\npayload-hash`, built in one buffer.
-fn canonical_request(req: &SigningRequest<'_>, query: &str, headers: &HeaderDict, order: &[usize], signed: &SignedNames) -> String {
-    // Every header's length is a close upper bound for the signed lines (no exact count needed).
-    let header_lines: usize = headers.0.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-    let mut out = String::with_capacity(req.method.len() + 3 * req.path.len() + query.len() + header_lines + signed.list.len() + 72);
+/// `METHOD\nURI/\nQUERY\nname:value\n…\n\nsigned;headers\npayload-hash`.
+fn write_canonical_request(
+    out: &mut HashSink<'_>,
+    req: &SigningRequest<'_>,
+    query: &str,
+    headers: &HeaderDict<'_>,
+    order: &[usize],
+    signed: &SignedNames<'_>,
+    date: &str,
+) {
     if req.method.bytes().all(|b| b.is_ascii_uppercase()) {
         out.push_str(req.method);
     } else {
-        out.extend(req.method.chars().map(|c| c.to_ascii_uppercase()));
+        out.push_str(&req.method.to_ascii_uppercase());
     }
-    out.push('\n');
-    canonical_uri_into(&mut out, req.path);
-    out.push('\n');
+    out.push_str("\n");
+    canonical_uri_into(out, req.path);
+    out.push_str("\n");
     out.push_str(query);
-    out.push('\n');
+    out.push_str("\n");
     let sources = headers.value_sources(order);
     for (name, &source) in signed.names().zip(sources.as_slice()) {
         out.push_str(name);
-        out.push(':');
-        out.push_str(&headers.0[source].1);
-        out.push('\n');
+        out.push_str(":");
+        out.push_str(headers.0[source].1.text(date));
+        out.push_str("\n");
     }
-    out.push('\n');
-    out.push_str(&signed.list);
-    out.push('\n');
-    push_payload_hash(&mut out, headers, req.body);
-    out
+    out.push_str("\n");
+    out.push_str(signed.list);
+    out.push_str("\n");
+    write_payload_hash(out, headers, req.body, date);
 }
 
 /// Empty body: the empty hash. Else a non-empty `X-Sdk-Content-Sha256` value wins (read back
 /// the way the reference stores header values: UTF-8 bytes taken as Latin-1), else the body's hash.
-fn push_payload_hash(out: &mut String, headers: &HeaderDict, body: &[u8]) {
+fn write_payload_hash(out: &mut HashSink<'_>, headers: &HeaderDict<'_>, body: &[u8], date: &str) {
     if body.is_empty() {
         out.push_str(EMPTY_HASH);
         return;
     }
-    match headers.get_ignore_case(HEADER_CONTENT_SHA256) {
-        Some(v) if !v.is_empty() => out.extend(v.bytes().map(char::from)),
-        _ => hex_into(out, &Sha256::digest(body)),
+    match headers.get_ignore_case(HEADER_CONTENT_SHA256).map(|v| v.text(date)) {
+        Some(v) if v.is_ascii() && !v.is_empty() => out.push_str(v),
+        Some(v) if !v.is_empty() => out.push_str(&v.bytes().map(char::from).collect::<String>()),
+        _ => out.push_ascii(&hex_digest(&sha::digest(body))),
     }
 }
 
@@ -420,5 +540,105 @@ mod tests {
         assert_eq!(e.param(), Some("X-Sdk-Date"));
         let e = sign(&url.request("G ET", &[], b""), &Credentials::aksk("a", "b"), None, None).unwrap_err();
         assert_eq!(e.param(), Some("method"));
+    }
+
+    #[test]
+    fn wire_request_matches_the_explained_one() {
+        let url = ParsedUrl::parse("https://h:8443/a%20b/c?z=1&a=%7E&a=", "url").unwrap();
+        let headers = pairs(&[("Content-Type", "application/json"), ("X-Auth-Token", "not-mine")]);
+        let creds = Credentials::temporary("AK", "SK", "TOKEN");
+        let date = SdkDate::parse("20240101T000000Z", "date").unwrap();
+        let req = url.request("POST", &headers, b"{}");
+        let full = sign(&req, &creds, Some("p"), Some(date)).unwrap();
+        let wire = sign_for_wire(&req, &creds, Some("p"), Some(date)).unwrap();
+        assert_eq!(wire.url(), full.url);
+        assert_eq!(wire.authorization(), full.authorization.as_deref());
+        assert_eq!(wire.signed_headers(), full.signed_headers);
+        assert_eq!(wire.header("x-sdk-date"), Some("20240101T000000Z"));
+        let owned: Vec<(String, String)> = wire.headers().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(owned, full.headers);
+        let shown = format!("{wire:?}");
+        assert!(!shown.contains("TOKEN") && !shown.contains("not-mine"), "{shown}");
+    }
+
+    mod lean_equals_full {
+        use super::*;
+        use hmac::{Hmac, Mac};
+        use proptest::prelude::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            proptest::string::string_regex("[a-zA-Z0-9 ~%/_.:;=&+é€\t-]{0,12}").unwrap()
+        }
+
+        fn header() -> impl Strategy<Value = (String, String)> {
+            let name = prop_oneof![
+                Just("Content-Type".to_string()),
+                Just("content-type".to_string()),
+                Just("X-Sdk-Content-Sha256".to_string()),
+                Just("Host".to_string()),
+                Just("Authorization".to_string()),
+                Just("X-Project-Id".to_string()),
+                Just("X_Trace".to_string()),
+                proptest::string::string_regex("[xX]-[a-cA-C;]{1,3}").unwrap(),
+            ];
+            let value = prop_oneof![
+                Just("application/json".to_string()),
+                Just(" text/plain ".to_string()),
+                Just(String::new()),
+                text(),
+            ];
+            (name, value)
+        }
+
+        fn credentials() -> impl Strategy<Value = Credentials> {
+            prop_oneof![
+                Just(Credentials::aksk("AK", "SK")),
+                Just(Credentials::temporary("AK2", "a-secret-key-longer-than-one-sha256-block-of-sixty-four-bytes-xxxxxxxx", " tok ")),
+                Just(Credentials::token("iam-token")),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+            #[test]
+            fn same_bytes_for_random_requests(
+                method in prop_oneof![Just("GET"), Just("post"), Just("Delete")],
+                path in proptest::string::string_regex("/[a-zA-Z0-9%/~ é_.-]{0,16}").unwrap(),
+                query in proptest::collection::vec((text(), text()), 0..5),
+                headers in proptest::collection::vec(header(), 0..6),
+                date_header in proptest::option::of(Just(("X-Sdk-Date".to_string(), "20250102T030405Z".to_string()))),
+                body in proptest::collection::vec(any::<u8>(), 0..300),
+                creds in credentials(),
+                project in proptest::option::of(prop_oneof![Just("p1"), Just(""), Just(" p2 ")]),
+            ) {
+                let mut headers = headers;
+                headers.extend(date_header);
+                let req = SigningRequest { method, scheme: "https", host: "h.example:443", path: &path, query: &query, headers: &headers, body: &body };
+                let date = SdkDate::parse("20240101T000000Z", "date").unwrap();
+                let full = sign(&req, &creds, project, Some(date));
+                let wire = sign_for_wire(&req, &creds, project, Some(date));
+                let (full, wire) = match (full, wire) {
+                    (Ok(f), Ok(w)) => (f, w),
+                    (Err(a), Err(b)) => { prop_assert_eq!(a.to_string(), b.to_string()); return Ok(()); }
+                    (f, w) => { prop_assert!(false, "one failed: {:?} / {:?}", f.err(), w.err()); unreachable!() }
+                };
+                prop_assert_eq!(wire.url(), full.url.as_str());
+                prop_assert_eq!(wire.authorization(), full.authorization.as_deref());
+                prop_assert_eq!(wire.signed_headers(), full.signed_headers.as_str());
+                let owned: Vec<(String, String)> = wire.headers().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                prop_assert_eq!(&owned, &full.headers);
+                // The canonical request was hashed while written: check the hash and the HMAC
+                // against the shown text with independent implementations.
+                if let Some(auth) = &full.authorization {
+                    let hash = hex::encode(Sha256::digest(full.canonical_request.as_bytes()));
+                    prop_assert!(full.string_to_sign.ends_with(&hash));
+                    let sk = if creds.access_key() == Some("AK") { "SK" } else { "a-secret-key-longer-than-one-sha256-block-of-sixty-four-bytes-xxxxxxxx" };
+                    let mut mac = Hmac::<Sha256>::new_from_slice(sk.as_bytes()).unwrap();
+                    mac.update(full.string_to_sign.as_bytes());
+                    let expected = hex::encode(mac.finalize().into_bytes());
+                    prop_assert!(auth.ends_with(&format!("Signature={expected}")), "{}", auth);
+                }
+            }
+        }
     }
 }
