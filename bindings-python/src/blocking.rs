@@ -65,11 +65,11 @@ where
         )));
     }
     let (tx, rx) = mpsc::sync_channel(1);
-    let task = dcskit::runtime::handle().spawn(async move {
+    let task = dcskit::runtime::spawn_from_outside(async move {
         let _ = tx.send(fut.await);
     });
     // Aborts the task however we leave (result, interrupt, callback error).
-    let _abort = AbortOnDrop(task.abort_handle());
+    let _abort = AbortOnDrop(task);
     let mut rx = rx;
     let (_waiting, mut spin) = Waiting::enter();
     loop {
@@ -108,7 +108,7 @@ fn receive<T>(rx: &mpsc::Receiver<T>, spin: bool) -> Result<T, mpsc::RecvTimeout
     rx.recv_timeout(SIGNAL_POLL)
 }
 
-struct AbortOnDrop(tokio::task::AbortHandle);
+struct AbortOnDrop(dcskit::runtime::Aborter);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {

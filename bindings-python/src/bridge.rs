@@ -98,17 +98,17 @@ impl Completions {
         F: std::future::Future<Output = dcskit::Result<Value>> + Send + 'static,
     {
         let shared = self.shared.clone();
-        let task = dcskit::runtime::handle().spawn(async move {
+        let task = dcskit::runtime::spawn_from_outside(async move {
             let out = fut.await;
             shared.push((py_future, out));
         });
-        InFlight(task.abort_handle())
+        InFlight(task)
     }
 }
 
 /// A call in flight; `abort()` stops it (the awaiting coroutine was cancelled).
 #[pyclass(module = "dcskit._native", frozen)]
-pub struct InFlight(tokio::task::AbortHandle);
+pub struct InFlight(dcskit::runtime::Aborter);
 
 #[pymethods]
 impl InFlight {

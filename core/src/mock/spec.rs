@@ -197,16 +197,14 @@ pub fn find(method: &str, raw_path: &str) -> RouteMatch {
         .split('/')
         .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
         .collect();
-    let mut path_exists = false;
-    for route in routes() {
+    // The method is compared first (cheap): only a miss needs to know whether the path
+    // exists under another method.
+    for route in routes().iter().filter(|r| r.method == method) {
         if let Some(params) = route.matches(&segments) {
-            if route.method == method {
-                return RouteMatch::Found(route, params);
-            }
-            path_exists = true;
+            return RouteMatch::Found(route, params);
         }
     }
-    if path_exists {
+    if routes().iter().any(|r| r.method != method && r.matches(&segments).is_some()) {
         RouteMatch::MethodNotAllowed
     } else {
         RouteMatch::NotFound

@@ -145,7 +145,7 @@ impl Transport {
     /// Retried: connection errors, timeouts, 429 and 5xx, for idempotent requests (or all
     /// when `retry_non_idempotent`). A request whose connection could not even be opened is
     /// retried whatever its method: nothing was sent. The total timeout covers every attempt.
-    pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+    pub async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse> {
         if request.method.is_empty() || !request.method.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Err(Error::invalid_input("method", format!("{:?} is not an HTTP method", request.method)));
         }
@@ -155,9 +155,10 @@ impl Transport {
         let method = reqwest::Method::from_bytes(request.method.to_ascii_uppercase().as_bytes())
             .map_err(|_| Error::invalid_input("method", format!("{:?} is not an HTTP method", request.method)))?;
         let resend_ok = request.idempotent || matches!(method, reqwest::Method::GET | reqwest::Method::HEAD) || self.http.retry.retry_non_idempotent;
-        let body = Bytes::from(request.body.clone().unwrap_or_default());
+        let body = Bytes::from(request.body.take().unwrap_or_default());
         let path = format!("{}{}", self.base_path, request.path);
-        let context = format!("{} {}{}", method, self.base_url, request.path);
+        // Only errors need it: rendered on demand rather than on every call.
+        let context = Context { method: &method, base_url: &self.base_url, path: &request.path };
         let total = self.http.total_timeout;
         let started = Instant::now();
         let mut slept = Duration::ZERO;
@@ -166,7 +167,7 @@ impl Transport {
             let remaining = total.saturating_sub(started.elapsed());
             let attempt = tokio::time::timeout(remaining, self.attempt(&method, &path, &request, &body, &context)).await;
             let (err, retryable, retry_after) = match attempt {
-                Err(_) => return Err(total_timeout_error(&context, total, retry + 1)),
+                Err(_) => return Err(total_timeout_error(&context.to_string(), total, retry + 1)),
                 Ok(Ok(resp)) if resp.status < 400 => return Ok(resp),
                 Ok(Ok(resp)) => {
                     let retry_after = resp.header("retry-after").and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
@@ -199,7 +200,7 @@ impl Transport {
         path: &str,
         request: &HttpRequest,
         body: &Bytes,
-        context: &str,
+        context: &Context<'_>,
     ) -> std::result::Result<HttpResponse, (Error, bool)> {
         let sreq = SigningRequest {
             method: method.as_str(),
@@ -210,27 +211,32 @@ impl Transport {
             headers: &request.headers,
             body,
         };
-        let (url, headers) = match &self.credentials {
+        // The wire-only signer: no explanation strings, headers borrowed from the request.
+        let (signed, plain);
+        let (url, headers): (&str, Vec<(&str, &str)>) = match &self.credentials {
             Some(c) => {
-                let signed = signer::sign(&sreq, c, self.project_id.as_deref(), None).map_err(|e| (e, true))?;
-                (signed.url, signed.headers)
+                signed = signer::sign_for_wire(&sreq, c, self.project_id.as_deref(), None).map_err(|e| (e, true))?;
+                (signed.url(), signed.headers().collect())
             }
-            None => unsigned(&sreq, self.project_id.as_deref()),
+            None => {
+                plain = unsigned(&sreq, self.project_id.as_deref());
+                (&plain.0, plain.1.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+            }
         };
-        let mut rb = self.http.client.request(method.clone(), &url);
-        for (k, v) in &headers {
+        let mut rb = self.http.client.request(method.clone(), url);
+        for (k, v) in headers {
             // reqwest derives Host from the URL: the same value the signer used.
             if k.eq_ignore_ascii_case("host") {
                 continue;
             }
-            rb = rb.header(k.as_str(), v.as_str());
+            rb = rb.header(k, v);
         }
         if !body.is_empty() {
             rb = rb.body(body.clone());
         }
         let resp = rb.send().await.map_err(|e| {
             let nothing_sent = errors::nothing_sent(&e);
-            (errors::from_reqwest(e, context), nothing_sent)
+            (errors::from_reqwest(e, &context.to_string()), nothing_sent)
         })?;
         collect(resp, context).await.map_err(|e| (e, false))
     }
@@ -257,7 +263,20 @@ fn unsigned(req: &SigningRequest<'_>, project_id: Option<&str>) -> (String, Vec<
     (url, headers)
 }
 
-async fn collect(resp: reqwest::Response, context: &str) -> Result<HttpResponse> {
+/// `METHOD base_url/path`: what a call's errors say was being done.
+struct Context<'a> {
+    method: &'a reqwest::Method,
+    base_url: &'a str,
+    path: &'a str,
+}
+
+impl std::fmt::Display for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}{}", self.method, self.base_url, self.path)
+    }
+}
+
+async fn collect(resp: reqwest::Response, context: &Context<'_>) -> Result<HttpResponse> {
     let status = resp.status().as_u16();
     let headers: Vec<(String, String)> = resp
         .headers()
@@ -265,7 +284,7 @@ async fn collect(resp: reqwest::Response, context: &str) -> Result<HttpResponse>
         .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     let request_id = headers.iter().find(|(k, _)| k == "x-request-id").map(|(_, v)| v.clone());
-    let body = resp.bytes().await.map_err(|e| errors::from_reqwest(e, context))?;
+    let body = resp.bytes().await.map_err(|e| errors::from_reqwest(e, &context.to_string()))?;
     Ok(HttpResponse { status, headers, body, request_id })
 }
 
