@@ -7,19 +7,9 @@ use std::path::PathBuf;
 use dcskit::rdb::{analyze_bytes, AnalyzeOptions};
 use dcskit::ErrorKind;
 
-fn fixtures_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("DCSKIT_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/rdb"));
-    if dir.join("MANIFEST.tsv").is_file() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("RDB fixtures missing at {} (required when CI=true)", dir.display());
-    }
-    eprintln!("RDB fixtures absent at {}: skipping", dir.display());
-    None
-}
+mod common;
+
+use common::fixtures_dir;
 
 struct Row {
     file: String,

@@ -2,54 +2,11 @@
 //! package), saves it, analyses the dump and checks the report against what was loaded.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::TcpStream;
 
 use dcskit::rdb::{analyze_bytes, AnalyzeOptions};
 
-struct Server {
-    child: Child,
-    dir: PathBuf,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn start() -> Option<Server> {
-    if Command::new("redis-server").arg("--version").output().is_err() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("redis-server is required when CI=true (apt-get install redis-server)");
-        }
-        eprintln!("redis-server not installed: skipping the real-server test");
-        return None;
-    }
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let dir = std::env::temp_dir().join(format!("dcskit-rdb-test-{}-{port}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        .arg("--dir")
-        .arg(&dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server { child, dir, port };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "redis-server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Some(server)
-}
+mod common;
 
 /// A minimal RESP client: sends commands, reads one reply each.
 struct Resp {
@@ -115,7 +72,7 @@ impl Resp {
 
 #[test]
 fn report_matches_what_redis_server_saved() {
-    let Some(server) = start() else { return };
+    let Some(server) = common::start_redis("rdb-test") else { return };
     let mut c = Resp::connect(server.port);
     let expire_at: i64 = 4_102_444_800_000; // 2100-01-01
     // Strings: small, int, LZF-compressible, incompressible, binary name.

@@ -1,20 +1,25 @@
 //! One file split across threads gives exactly the single-threaded result: the same report
 //! for every fixture and for a dump written by a real redis-server, and the same error
-//! (message, byte offset, partial report) for broken input.
+//! (message, byte offset, partial report) for broken input — whether the cuts between
+//! segments are true record starts (the default probe) or mostly false (no probe: the
+//! decoders carry on over them).
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use dcskit::rdb::{analyze_bytes, AnalyzeOptions};
+use proptest::prelude::*;
 
-fn options(threads: usize, batch: usize) -> AnalyzeOptions {
+mod common;
+
+fn options(threads: usize, segment: usize) -> AnalyzeOptions {
     AnalyzeOptions {
         threads,
         split_min_bytes: 0,
-        split_batch_bytes: batch,
+        split_batch_bytes: segment,
         now_ms: Some(1_800_000_000_000),
         ..AnalyzeOptions::default()
     }
@@ -28,118 +33,72 @@ fn outcome(name: &str, data: &[u8], o: &AnalyzeOptions) -> serde_json::Value {
     }
 }
 
-fn assert_split_matches(name: &str, data: &[u8], batches: &[usize]) {
+/// Candidate cuts: probed (mostly true) and unprobed (the first type-like byte: mostly false).
+const PROBES: [u64; 2] = [32, 0];
+
+/// Asserts every split (2 and 3 threads, each segment size, both probes) gives the one-thread
+/// outcome; returns how many cuts the probed splits confirmed.
+fn assert_split_matches(name: &str, data: &[u8], segments: &[usize]) -> u64 {
     let whole = outcome(name, data, &options(1, 1 << 20));
-    for &threads in &[2, 3] {
-        for &batch in batches {
-            // Good files must split without falling back to one thread.
-            let no_replay = whole.get("error").is_none();
-            let split = outcome(name, data, &AnalyzeOptions { split_no_replay: no_replay, ..options(threads, batch) });
-            assert!(split == whole, "{name}: {threads} threads, batches of {batch} bytes differ from one thread");
+    // Good files must split without falling back to one thread.
+    let good = whole.get("error").is_none();
+    let mut confirmed = 0;
+    for threads in [2, 3] {
+        for &segment in segments {
+            for probe in PROBES {
+                let cuts = Arc::new(AtomicU64::new(0));
+                let o = AnalyzeOptions { split_no_replay: good, split_probe_records: probe, split_cuts: Some(cuts.clone()), ..options(threads, segment) };
+                let split = outcome(name, data, &o);
+                assert!(split == whole, "{name}: {threads} threads, segments of {segment} bytes, probe {probe}: differs from one thread");
+                if probe > 0 {
+                    confirmed += cuts.load(Ordering::Relaxed);
+                }
+            }
         }
     }
-}
-
-fn fixtures_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("DCSKIT_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/rdb"));
-    if dir.join("MANIFEST.tsv").is_file() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("RDB fixtures missing at {} (required when CI=true)", dir.display());
-    }
-    eprintln!("RDB fixtures absent at {}: skipping", dir.display());
-    None
-}
-
-fn rdb_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rdb_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rdb") {
-            out.push(p);
-        }
-    }
+    confirmed
 }
 
 #[test]
 fn every_fixture_splits_to_the_same_report_or_error() {
-    let Some(dir) = fixtures_dir() else { return };
-    let mut files = Vec::new();
-    rdb_files(&dir, &mut files);
-    files.sort();
+    let Some(dir) = common::fixtures_dir() else { return };
+    let files = common::rdb_files(&dir);
     assert!(files.len() > 100, "expected the fixture set, found {} files", files.len());
+    let mut confirmed = 0;
     for f in &files {
         let data = std::fs::read(f).unwrap();
         let name = f.strip_prefix(&dir).unwrap().display().to_string();
-        // Batches of 1 byte cut at every record boundary; 100 bytes mixes cuts and reads.
-        assert_split_matches(&name, &data, &[1, 100]);
+        // Segments of 1 byte: as many cuts as allowed; 100 bytes: a few per file.
+        confirmed += assert_split_matches(&name, &data, &[1, 100]);
     }
+    eprintln!("{confirmed} cuts confirmed over {} fixtures", files.len());
+    // Most files are a few records long, but the probed cuts must be taken in earnest.
+    assert!(confirmed as usize > files.len(), "only {confirmed} cuts confirmed over {} fixtures", files.len());
 }
 
 #[test]
 fn sample_and_its_damaged_copies_match() {
     let data = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/sample.rdb")).unwrap();
-    assert_split_matches("sample.rdb", &data, &[1, 64, 4096]);
+    assert!(assert_split_matches("sample.rdb", &data, &[1, 64, 4096]) > 0, "no cut confirmed in sample.rdb");
     // Truncations and flipped bytes: the same error at the same offset, the same partial report.
     let mut errors = 0;
     for i in (9..data.len()).step_by(97) {
-        assert_split_matches("cut.rdb", &data[..i], &[1, 512]);
+        if i % 3 == 0 {
+            assert_split_matches("cut.rdb", &data[..i], &[1, 512]);
+        }
         let mut bad = data.clone();
         bad[i] ^= 0x5a;
         let whole = outcome("bad.rdb", &bad, &options(1, 1 << 20));
         errors += whole.get("error").is_some() as usize;
-        assert_eq!(outcome("bad.rdb", &bad, &options(2, 256)), whole, "byte {i} flipped");
+        for probe in PROBES {
+            let o = AnalyzeOptions { split_probe_records: probe, ..options(2, 256) };
+            assert_eq!(outcome("bad.rdb", &bad, &o), whole, "byte {i} flipped, probe {probe}");
+        }
     }
     assert!(errors > 0, "flipping bytes should break the checksum at least");
 }
 
-// ---- a dump written by a real redis-server ----------------------------------------------------
-
-struct Server {
-    child: std::process::Child,
-    dir: PathBuf,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn start_server() -> Option<Server> {
-    if Command::new("redis-server").arg("--version").output().is_err() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("redis-server is required when CI=true (apt-get install redis-server)");
-        }
-        eprintln!("redis-server not installed: skipping");
-        return None;
-    }
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let dir = std::env::temp_dir().join(format!("dcskit-split-test-{}-{port}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        .arg("--dir")
-        .arg(&dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server { child, dir, port };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "redis-server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Some(server)
-}
+// ---- dumps written by a real redis-server ---------------------------------------------------
 
 fn resp(args: &[Vec<u8>], out: &mut Vec<u8>) {
     out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
@@ -188,20 +147,21 @@ fn b(s: impl AsRef<[u8]>) -> Vec<u8> {
     s.as_ref().to_vec()
 }
 
-#[test]
-fn real_redis_dump_splits_to_the_same_report() {
-    let Some(server) = start_server() else { return };
+/// A dump of `dbs` databases holding every type (strings, lists, sets, zsets, hashes,
+/// streams; small and large; with and without TTLs), written by redis-server's SAVE.
+fn redis_dump(dbs: u32, scale: u32) -> Option<Vec<u8>> {
+    let server = common::start_redis("split-test")?;
     let mut cmds: Vec<Vec<Vec<u8>>> = Vec::new();
-    for db in 0..3u32 {
+    for db in 0..dbs {
         cmds.push(vec![b("SELECT"), b(db.to_string())]);
-        for i in 0..4000u32 {
+        for i in 0..40 * scale {
             cmds.push(vec![b("SET"), b(format!("str:{db}:{i}")), b(format!("{}", i * 7919))]);
             cmds.push(vec![b("SET"), b(format!("txt:{i}:{db}")), b("compressible-".repeat(1 + i as usize % 40))]);
             if i % 10 == 0 {
                 cmds.push(vec![b("PEXPIREAT"), b(format!("str:{db}:{i}")), b((1_800_000_000_000u64 + i as u64 * 1000).to_string())]);
             }
         }
-        for i in 0..300u32 {
+        for i in 0..3 * scale {
             let n = if i % 50 == 0 { 700 } else { 3 + i % 20 };
             let mut h = vec![b("HSET"), b(format!("user:{i}:h"))];
             let mut l = vec![b("RPUSH"), b(format!("list:{i}"))];
@@ -215,7 +175,7 @@ fn real_redis_dump_splits_to_the_same_report() {
             }
             cmds.extend([h, l, st, z]);
         }
-        for i in 0..20u32 {
+        for i in 0..scale / 5 {
             for j in 0..30u32 {
                 cmds.push(vec![b("XADD"), b(format!("stream:{i}")), b("*"), b("k"), b(j.to_string())]);
             }
@@ -226,16 +186,24 @@ fn real_redis_dump_splits_to_the_same_report() {
     }
     cmds.push(vec![b("SAVE")]);
     send_all(server.port, &cmds);
-    let data = std::fs::read(server.dir.join("dump.rdb")).unwrap();
+    Some(std::fs::read(server.dir.join("dump.rdb")).unwrap())
+}
+
+#[test]
+fn real_redis_dump_splits_to_the_same_report() {
+    let Some(data) = redis_dump(3, 100) else { return };
+    let dir = std::env::temp_dir().join(format!("dcskit-split-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     assert!(data.len() > 500_000, "dump is {} bytes", data.len());
     let whole = outcome("dump.rdb", &data, &options(1, 1 << 20));
     assert_eq!(whole["total_num"].as_u64().unwrap(), 3 * (8000 + 1200 + 20 + 1));
-    assert_split_matches("dump.rdb", &data, &[1, 1000, 64 << 10]);
+    let confirmed = assert_split_matches("dump.rdb", &data, &[1000, 64 << 10]);
+    assert!(confirmed >= 20, "only {confirmed} cuts confirmed in the redis-server dump");
     // The default settings split it too (a file above the size threshold).
     let big = AnalyzeOptions { threads: 2, split_min_bytes: 1, now_ms: Some(1_800_000_000_000), ..AnalyzeOptions::default() };
     assert_eq!(outcome("dump.rdb", &data, &big), whole);
     // A local file is mapped and split the same way.
-    let path = server.dir.join("copy.rdb");
+    let path = dir.join("copy.rdb");
     std::fs::write(&path, &data).unwrap();
     let p = path.to_str().unwrap().to_string();
     let from_file = |o: AnalyzeOptions| {
@@ -253,4 +221,55 @@ fn real_redis_dump_splits_to_the_same_report() {
         bad[at] = 0xf7;
         assert_split_matches("bad.rdb", &bad, &[4096]);
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A smaller two-database dump for the damage loop (written once per test run).
+fn small_dump() -> Option<&'static [u8]> {
+    static DUMP: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+    DUMP.get_or_init(|| redis_dump(2, 20)).as_deref()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random damage (a byte set to a random value, or a truncation) anywhere in a real dump:
+    /// 2, 3 and 4 threads, small segments, probed or unprobed cuts, all give the one-thread
+    /// outcome: the same report, or the same error at the same offset with the same partial report.
+    #[test]
+    fn randomly_damaged_dumps_split_to_the_same_outcome(
+        at in 9usize..1_000_000, value in any::<u8>(), truncate in proptest::bool::weighted(0.2),
+        threads in 2usize..=4, segment in prop_oneof![Just(1usize), 64usize..50_000], probe in prop_oneof![Just(0u64), Just(32u64)],
+    ) {
+        let Some(data) = small_dump() else { return Ok(()) };
+        let at = 9 + at % (data.len() - 9);
+        let bad = if truncate { data[..at].to_vec() } else {
+            let mut b = data.to_vec();
+            b[at] = value;
+            b
+        };
+        let whole = outcome("bad.rdb", &bad, &options(1, 1 << 20));
+        let o = AnalyzeOptions { split_probe_records: probe, ..options(threads, segment) };
+        prop_assert_eq!(outcome("bad.rdb", &bad, &o), whole, "byte {} set to {} (truncated: {}), {} threads, segments of {}, probe {}", at, value, truncate, threads, segment, probe);
+    }
+}
+
+/// `DCSKIT_SPLIT_FILE=/tmp/dcskit-rdb-bench/mixed-1024MB.rdb cargo test --release -p dcskit
+/// --test rdb_split -- --ignored --nocapture`: a large dump splits identically; prints times.
+#[test]
+#[ignore]
+fn a_large_dump_splits_identically() {
+    let Some(path) = std::env::var_os("DCSKIT_SPLIT_FILE") else { return };
+    let data = std::fs::read(&path).unwrap();
+    let timed = |o: &AnalyzeOptions| {
+        let t = Instant::now();
+        let r = outcome("big.rdb", &data, o);
+        (r, t.elapsed().as_secs_f64())
+    };
+    let defaults = AnalyzeOptions { now_ms: Some(1_800_000_000_000), ..AnalyzeOptions::default() };
+    let (one, t1) = timed(&AnalyzeOptions { threads: 1, ..defaults.clone() });
+    let cuts = Arc::new(AtomicU64::new(0));
+    let (two, t2) = timed(&AnalyzeOptions { threads: 2, split_no_replay: true, split_cuts: Some(cuts.clone()), ..defaults });
+    eprintln!("1 thread {t1:.2} s; 2 threads {t2:.2} s ({:.2}x), {} cuts confirmed", t1 / t2, cuts.load(Ordering::Relaxed));
+    assert_eq!(two, one);
 }

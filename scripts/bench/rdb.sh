@@ -14,48 +14,19 @@
 cd "$REPO"
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(256 512 1024)
-BENCH_DIR="${BENCH_DIR:-/tmp/dcskit-rdb-bench}"
 RDBTOOLS_MB="${RDBTOOLS_MB:-20}"
 RUNS="${RUNS:-3}"
-mkdir -p "$BENCH_DIR"
 ensure_apt redis-server redis-tools time
 build_cli
-GEN="$REPO/scripts/bench/rdb-gen.py"
-# About this many dump bytes per generator unit (measured with Redis 7 defaults).
-UNIT_BYTES=2330
-
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PORT="$(port)"
-redis-server --port "$PORT" --bind 127.0.0.1 --dir "$BENCH_DIR" --save '' --appendonly no \
-  --logfile "$BENCH_DIR/redis.log" --daemonize no &
-RPID=$!
-trap 'kill $RPID 2>/dev/null || true' EXIT
-for _ in $(seq 100); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-
-# Fill up to each size: one pipelined load to the estimated unit count, then small top-ups
-# (a SAVE each) until the dump passes the size; a copy is kept per size.
-units_done=0
-rdb_size() { stat -c %s "$BENCH_DIR/dump.rdb" 2>/dev/null || echo 0; }
-load() { python3 "$GEN" "$1" 1 "$units_done" | redis-cli -p "$PORT" --pipe >/dev/null; units_done=$((units_done + $1)); }
-for mb in "${SIZES[@]}"; do
-  target=$((mb * 1024 * 1024))
-  if [ -f "$BENCH_DIR/mixed-${mb}MB.rdb" ]; then continue; fi
-  want=$((target / UNIT_BYTES))
-  [ "$want" -gt "$units_done" ] && load $((want - units_done))
-  while :; do
-    redis-cli -p "$PORT" SAVE >/dev/null
-    [ "$(rdb_size)" -ge "$target" ] && break
-    load $(( (target - $(rdb_size)) / UNIT_BYTES + 1000 ))
-  done
-  cp "$BENCH_DIR/dump.rdb" "$BENCH_DIR/mixed-${mb}MB.rdb"
-  echo "built mixed-${mb}MB.rdb: $(rdb_size) bytes, $units_done units" >&2
-done
+. "$REPO/scripts/bench/rdb-dumps.sh"
+ensure_mixed_dumps "${SIZES[@]}"
 # A small slice for the slow Python tool, which reads RDB versions up to 9 only: the same mix
 # without lists (Redis 7 writes them as quicklist 2) and with listpack/intset encodings off,
 # so every type is one RDB 9 knows; the header then says version 9 (its CRC no longer
 # matches, so dcskit reads the slice with --no-checksum).
 slice="$BENCH_DIR/slice-${RDBTOOLS_MB}MB.rdb"
 if [ ! -f "$slice" ]; then
+  bench_redis_start
   redis-cli -p "$PORT" FLUSHALL >/dev/null
   for kv in "hash-max-listpack-entries 0" "zset-max-listpack-entries 0" "set-max-intset-entries 0"; do
     redis-cli -p "$PORT" CONFIG SET $kv >/dev/null
@@ -66,8 +37,7 @@ if [ ! -f "$slice" ]; then
 import sys; d = bytearray(open(sys.argv[1], 'rb').read()); d[5:9] = b'0009'; open(sys.argv[2], 'wb').write(d)" \
     "$BENCH_DIR/dump.rdb" "$slice"
 fi
-kill $RPID 2>/dev/null || true
-rm -f "$BENCH_DIR/dump.rdb"
+bench_redis_stop
 
 # measure CMD...: prints "wall_seconds cpu_seconds peak_rss_kib" of one run.
 measure() {

@@ -107,6 +107,25 @@ pub trait Visitor {
     fn checkpoint(&mut self, _offset: u64, _keys: u64) -> bool {
         true
     }
+    /// Called at the first record start at or past the offset given to [`Decoder::watching`]
+    /// (or returned here last time), with the database in effect and whether a key prefix
+    /// (EXPIRETIME / IDLE / FREQ / KEY_META) is pending. Returns the next offset to watch
+    /// (`u64::MAX`: none), or None to stop right there: the run then ends with
+    /// [`Stop::Cancelled`] at that offset and [`Decoder::data_crc`] covers the bytes read.
+    fn at_watch(&mut self, _offset: u64, _db: u64, _prefix_pending: bool) -> Option<u64> {
+        Some(u64::MAX)
+    }
+}
+
+/// Where a decode resumes inside a file (see [`Decoder::resuming`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Resume {
+    /// Offset of a record start in the file.
+    pub offset: u64,
+    pub valkey: bool,
+    pub version: u32,
+    /// The database in effect there.
+    pub db: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -197,6 +216,12 @@ pub struct Decoder<'m, R> {
     zbuf: Vec<u8>,
     /// Listpack bytes (without header) the server rebuilds from the last ziplist/zipmap walked.
     rebuilt_lp: u64,
+    /// Offset at which [`Visitor::at_watch`] is called next.
+    watch: u64,
+    /// Start in the middle of a file, without its header.
+    resume: Option<Resume>,
+    /// CRC-64 of the bytes read up to a watched stop or up to and including the EOF opcode.
+    data_crc: Option<u64>,
 }
 
 /// Module type names are packed into 54 bits of the id, 6 bits a character.
@@ -224,7 +249,31 @@ impl<'m, R: Read> Decoder<'m, R> {
             blob: Vec::new(),
             zbuf: Vec::new(),
             rebuilt_lp: 0,
+            watch: u64::MAX,
+            resume: None,
+            data_crc: None,
         }
+    }
+
+    /// Reads from a record start inside a file (the input begins there, with no header):
+    /// offsets are numbered from `at.offset`, and the magic, version and database are given.
+    pub fn resuming(mut self, at: Resume) -> Self {
+        self.src.set_base(at.offset);
+        self.resume = Some(at);
+        self
+    }
+
+    /// Calls [`Visitor::at_watch`] at the first record start at or past `offset`.
+    pub fn watching(mut self, offset: u64) -> Self {
+        self.watch = offset;
+        self
+    }
+
+    /// CRC-64 of what was read: up to the offset where `at_watch` stopped the run, or up to
+    /// and including the EOF opcode (None before either). The checksum of a whole file can be
+    /// put together from its parts' (see `parallel`).
+    pub fn data_crc(&self) -> Option<u64> {
+        self.data_crc
     }
 
     pub fn offset(&self) -> u64 {
@@ -240,7 +289,16 @@ impl<'m, R: Read> Decoder<'m, R> {
 
     /// Decodes the whole file, calling `v` for everything found.
     pub fn run(&mut self, v: &mut dyn Visitor) -> Result<FileInfo, Stop> {
-        let (magic, version) = self.header()?;
+        let (magic, version, mut db) = match self.resume {
+            Some(r) => {
+                (self.valkey, self.version) = (r.valkey, r.version);
+                (if r.valkey { "VALKEY" } else { "REDIS" }, r.version, r.db)
+            }
+            None => {
+                let (m, v) = self.header()?;
+                (m, v, 0u64)
+            }
+        };
         let mut info = FileInfo {
             magic,
             rdb_version: version,
@@ -250,13 +308,21 @@ impl<'m, R: Read> Decoder<'m, R> {
             trailing_bytes: 0,
             warnings: Vec::new(),
         };
-        let mut db = 0u64;
         let mut expire: Option<i64> = None;
         let mut idle: Option<u64> = None;
         let mut freq: Option<u8> = None;
         let mut key_start: Option<u64> = None;
         loop {
             let op_offset = self.src.offset();
+            if op_offset >= self.watch {
+                match v.at_watch(op_offset, db, key_start.is_some()) {
+                    Some(next) => self.watch = next,
+                    None => {
+                        self.data_crc = Some(self.src.crc());
+                        return Err(Stop::Cancelled { offset: op_offset });
+                    }
+                }
+            }
             let op = match self.src.u8("an opcode or type byte") {
                 Ok(b) => b,
                 Err(e) => {
@@ -427,6 +493,7 @@ impl<'m, R: Read> Decoder<'m, R> {
     }
 
     fn eof(&mut self, info: &mut FileInfo) -> Result<(), Stop> {
+        self.data_crc = Some(self.src.crc());
         if self.version >= 5 {
             let computed = self.src.crc();
             let at = self.src.offset();

@@ -88,12 +88,19 @@ pub struct AnalyzeOptions {
     pub threads: usize,
     /// Files smaller than this are decoded on one thread (splitting would not pay off).
     pub split_min_bytes: u64,
-    /// About how many bytes of whole records each split job carries.
+    /// About how many bytes each segment of a split file carries (at least one per thread).
     pub split_batch_bytes: usize,
     /// Testing aid: a split run that cannot follow the file fails instead of replaying on one
     /// thread (proves a split actually happened).
     #[doc(hidden)]
     pub split_no_replay: bool,
+    /// Testing aid: records a candidate cut must decode before it is tried (0: any plausible
+    /// byte, which makes most cuts false).
+    #[doc(hidden)]
+    pub split_probe_records: u64,
+    /// Testing aid: counts the cuts a split run confirmed (proves segments were decoded apart).
+    #[doc(hidden)]
+    pub split_cuts: Option<Arc<AtomicU64>>,
 }
 
 /// The cores this process may use.
@@ -121,8 +128,10 @@ impl Default for AnalyzeOptions {
             on_key: None,
             threads: available_threads(),
             split_min_bytes: 16 << 20,
-            split_batch_bytes: 4 << 20,
+            split_batch_bytes: 256 << 20,
             split_no_replay: false,
+            split_probe_records: 32,
+            split_cuts: None,
         }
     }
 }
@@ -332,7 +341,7 @@ struct Sources<'a> {
 
 fn analyze_opened(opened: Opened, options: &AnalyzeOptions, sources: Option<Sources<'_>>) -> Result<Report> {
     let wanted = options.threads > 1 && options.on_key.is_none() && opened.total.is_some_and(|t| t >= options.split_min_bytes);
-    let cfg = parallel::SplitConfig { threads: options.threads, batch_bytes: options.split_batch_bytes };
+    let cfg = parallel::SplitConfig { threads: options.threads, segment_bytes: options.split_batch_bytes, probe_records: options.split_probe_records };
     let split = sources.filter(|_| wanted).map(|s| (cfg, s.whole));
     let reopen = sources.map(|s| s.reopen);
     match (analyze_once(opened, options, split), reopen) {
@@ -510,6 +519,9 @@ impl Run<'_> {
                     acc.merge_part(part);
                 }
                 self.keys_done = keys_before + done.info.keys;
+                if let Some(c) = &self.options.split_cuts {
+                    c.fetch_add(done.cuts, Ordering::Relaxed);
+                }
                 acc.end_file(Some(done.info), None);
                 Ok(())
             }
@@ -545,18 +557,7 @@ impl Visitor for Driver<'_, '_> {
     fn on_aux(&mut self, k: &[u8], v: &[u8], len: u64) {
         self.acc.on_aux(k, v, len)
     }
-    fn on_resize_db(&mut self, db: u64, keys: u64, expires: u64) {
-        self.acc.on_resize_db(db, keys, expires)
-    }
-    fn on_module_aux(&mut self, m: &str, bytes: u64) {
-        self.acc.on_module_aux(m, bytes)
-    }
-    fn on_function(&mut self, bytes: u64) {
-        self.acc.on_function(bytes)
-    }
-    fn on_slot_info(&mut self, slot: u64, keys: u64) {
-        self.acc.on_slot_info(slot, keys)
-    }
+    parallel::feed_accumulator!();
     fn checkpoint(&mut self, _offset: u64, keys: u64) -> bool {
         let o = self.run.options;
         if let Some(p) = &o.progress {
