@@ -62,8 +62,24 @@ where
             "a blocking dcskit call was made from inside an async runtime; use the async API",
         ));
     }
-    let h = handle();
-    h.block_on(async move { spawn(future).await })
+    // Started through the inbox rather than `Handle::spawn`: one worker wakes per call, not two.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    spawn_from_outside(async move {
+        use futures::FutureExt;
+        let _ = tx.send(std::panic::AssertUnwindSafe(future).catch_unwind().await);
+    });
+    match handle().block_on(rx) {
+        Ok(Ok(output)) => Ok(output),
+        Ok(Err(panic)) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".into());
+            Err(Error::new(ErrorKind::Internal, format!("a dcskit task panicked: {what}")))
+        }
+        Err(_) => Err(Error::new(ErrorKind::Cancelled, "the operation was cancelled")),
+    }
 }
 
 /// Starts `future` on the runtime from a thread that is not one of its workers (a Python or
@@ -261,6 +277,22 @@ mod tests {
         // Dropping the aborted future drops its sender: the channel disconnects, no value.
         let got = done_rx.recv_timeout(std::time::Duration::from_secs(10));
         assert_eq!(got, Err(std::sync::mpsc::RecvTimeoutError::Disconnected));
+    }
+
+    #[test]
+    fn block_on_runs_on_the_runtime_and_reports_a_panic_as_an_error() {
+        assert_eq!(block_on(async { current_runtime_id() }).unwrap(), Some(runtime_id()));
+        let e = block_on(async {
+            if runtime_id().is_empty() {
+                return 0;
+            }
+            panic!("boom in a task")
+        })
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Internal);
+        assert!(e.message().contains("boom in a task"), "{e}");
+        // The runtime survives the panic.
+        assert_eq!(block_on(async { 7 }).unwrap(), 7);
     }
 
     #[test]
