@@ -465,31 +465,10 @@ impl<'m, R: Read> Decoder<'m, R> {
             Ok(h) => h,
             Err(_) => return derr(0, "input is shorter than the 9-byte RDB header (\"REDIS\" + 4 digits or \"VALKEY\" + 3 digits)"),
         };
-        let digits = |d: &[u8]| -> Option<u32> {
-            d.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
-        };
-        if &h[..5] == b"REDIS" {
-            let Some(v) = digits(&h[5..]) else {
-                return derr(5, format!("bad RDB version digits {:?} after \"REDIS\"", escape_text(&h[5..])));
-            };
-            if !(1..=15).contains(&v) {
-                return derr(5, format!("unsupported RDB version {v} (REDIS magic): this analyzer reads versions 1 to 15"));
-            }
-            self.version = v;
-            Ok(("REDIS", v))
-        } else if &h[..6] == b"VALKEY" {
-            let Some(v) = digits(&h[6..]) else {
-                return derr(6, format!("bad RDB version digits {:?} after \"VALKEY\"", escape_text(&h[6..])));
-            };
-            if !(80..=81).contains(&v) {
-                return derr(6, format!("unsupported RDB version {v} (VALKEY magic): this analyzer reads VALKEY080 and VALKEY081"));
-            }
-            self.valkey = true;
-            self.version = v;
-            Ok(("VALKEY", v))
-        } else {
-            derr(0, format!("not an RDB file: bad magic {:?} (expected \"REDIS\" or \"VALKEY\")", escape_text(&h)))
-        }
+        let (valkey, v) = parse_header(&h)?;
+        self.valkey = valkey;
+        self.version = v;
+        Ok((if valkey { "VALKEY" } else { "REDIS" }, v))
     }
 
     fn eof(&mut self, info: &mut FileInfo) -> Result<(), Stop> {
@@ -1264,6 +1243,32 @@ impl<'m, R: Read> Decoder<'m, R> {
 
 fn with_context(e: DecodeError, ctx: &str) -> DecodeError {
     DecodeError { message: format!("{} {ctx}", e.message), ..e }
+}
+
+/// (Valkey?, version) from the 9-byte header, or why it is not one this analyzer reads.
+pub(crate) fn parse_header(h: &[u8; 9]) -> DResult<(bool, u32)> {
+    let digits = |d: &[u8]| -> Option<u32> {
+        d.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
+    };
+    if &h[..5] == b"REDIS" {
+        let Some(v) = digits(&h[5..]) else {
+            return derr(5, format!("bad RDB version digits {:?} after \"REDIS\"", escape_text(&h[5..])));
+        };
+        if !(1..=15).contains(&v) {
+            return derr(5, format!("unsupported RDB version {v} (REDIS magic): this analyzer reads versions 1 to 15"));
+        }
+        Ok((false, v))
+    } else if &h[..6] == b"VALKEY" {
+        let Some(v) = digits(&h[6..]) else {
+            return derr(6, format!("bad RDB version digits {:?} after \"VALKEY\"", escape_text(&h[6..])));
+        };
+        if !(80..=81).contains(&v) {
+            return derr(6, format!("unsupported RDB version {v} (VALKEY magic): this analyzer reads VALKEY080 and VALKEY081"));
+        }
+        Ok((true, v))
+    } else {
+        derr(0, format!("not an RDB file: bad magic {:?} (expected \"REDIS\" or \"VALKEY\")", escape_text(h)))
+    }
 }
 
 /// A key name quoted for messages (escaped when not printable UTF-8).

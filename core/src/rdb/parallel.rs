@@ -100,7 +100,7 @@ pub fn decode(
         return Err(SplitEnd::Replay);
     }
     let head: [u8; 9] = data[..9].try_into().map_err(|_| SplitEnd::Replay)?;
-    let Some((valkey, version)) = version_of(&head) else { return Err(SplitEnd::Replay) };
+    let Ok((valkey, version)) = super::decoder::parse_header(&head) else { return Err(SplitEnd::Replay) };
     let chain = segments::run(whole, model, opts, make_acc, cfg, hooks, valkey, version)?;
     let cuts = chain.len() as u64 - 1;
     let last = chain.last().ok_or(SplitEnd::Replay)?;
@@ -131,18 +131,6 @@ pub fn decode(
     }
     info.keys = parts.iter().map(|p| p.total_num()).sum();
     Ok(SplitDone { info, parts, aux, cuts })
-}
-
-/// (Valkey?, version) from a 9-byte header, when it is one this analyzer reads.
-fn version_of(head: &[u8; 9]) -> Option<(bool, u32)> {
-    let digits = |d: &[u8]| d.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32));
-    if &head[..5] == b"REDIS" {
-        digits(&head[5..]).filter(|v| (1..=15).contains(v)).map(|v| (false, v))
-    } else if &head[..6] == b"VALKEY" {
-        digits(&head[6..]).filter(|v| (80..=81).contains(v)).map(|v| (true, v))
-    } else {
-        None
-    }
 }
 
 /// The whole input as bytes: a read-only map of a local file, or a buffer in memory.
