@@ -36,10 +36,16 @@ fn outcome(name: &str, data: &[u8], o: &AnalyzeOptions) -> serde_json::Value {
 /// Candidate cuts: probed (mostly true) and unprobed (the first type-like byte: mostly false).
 const PROBES: [u64; 2] = [32, 0];
 
-/// Asserts every split (2 and 3 threads, each segment size, both probes) gives the one-thread
-/// outcome; returns how many cuts the probed splits confirmed.
+/// The reference: one thread reading the input as a stream.
+fn streamed(threads: usize, segment: usize) -> AnalyzeOptions {
+    AnalyzeOptions { in_place: false, ..options(threads, segment) }
+}
+
+/// Asserts one thread decoding in place and every split (2 and 3 threads, each segment size,
+/// both probes) give the streamed outcome; returns how many cuts the probed splits confirmed.
 fn assert_split_matches(name: &str, data: &[u8], segments: &[usize]) -> u64 {
-    let whole = outcome(name, data, &options(1, 1 << 20));
+    let whole = outcome(name, data, &streamed(1, 1 << 20));
+    assert!(outcome(name, data, &options(1, 1 << 20)) == whole, "{name}: one thread in place differs from the stream");
     // Good files must split without falling back to one thread.
     let good = whole.get("error").is_none();
     let mut confirmed = 0;
@@ -88,7 +94,7 @@ fn sample_and_its_damaged_copies_match() {
         }
         let mut bad = data.clone();
         bad[i] ^= 0x5a;
-        let whole = outcome("bad.rdb", &bad, &options(1, 1 << 20));
+        let whole = outcome("bad.rdb", &bad, &streamed(1, 1 << 20));
         errors += whole.get("error").is_some() as usize;
         for probe in PROBES {
             let o = AnalyzeOptions { split_probe_records: probe, ..options(2, 256) };
@@ -195,7 +201,7 @@ fn real_redis_dump_splits_to_the_same_report() {
     let dir = std::env::temp_dir().join(format!("dcskit-split-file-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     assert!(data.len() > 500_000, "dump is {} bytes", data.len());
-    let whole = outcome("dump.rdb", &data, &options(1, 1 << 20));
+    let whole = outcome("dump.rdb", &data, &streamed(1, 1 << 20));
     assert_eq!(whole["total_num"].as_u64().unwrap(), 3 * (8000 + 1200 + 20 + 1));
     let confirmed = assert_split_matches("dump.rdb", &data, &[1000, 64 << 10]);
     assert!(confirmed >= 20, "only {confirmed} cuts confirmed in the redis-server dump");
@@ -214,6 +220,7 @@ fn real_redis_dump_splits_to_the_same_report() {
     want["files"][0]["name"] = p.clone().into();
     assert_eq!(from_file(AnalyzeOptions { split_no_replay: true, ..options(2, 1 << 16) }), want);
     assert_eq!(from_file(options(1, 1 << 16)), want);
+    assert_eq!(from_file(streamed(1, 1 << 16)), want);
     // Damage in the middle: the same error, offset and partial report.
     for at in [data.len() / 3, data.len() / 2, data.len() - 20] {
         assert_split_matches("cut.rdb", &data[..at], &[4096]);
@@ -248,7 +255,8 @@ proptest! {
             b[at] = value;
             b
         };
-        let whole = outcome("bad.rdb", &bad, &options(1, 1 << 20));
+        let whole = outcome("bad.rdb", &bad, &streamed(1, 1 << 20));
+        prop_assert_eq!(outcome("bad.rdb", &bad, &options(1, 1 << 20)), whole.clone(), "in place, one thread: byte {} set to {} (truncated: {})", at, value, truncate);
         let o = AnalyzeOptions { split_probe_records: probe, ..options(threads, segment) };
         prop_assert_eq!(outcome("bad.rdb", &bad, &o), whole, "byte {} set to {} (truncated: {}), {} threads, segments of {}, probe {}", at, value, truncate, threads, segment, probe);
     }
@@ -267,7 +275,10 @@ fn a_large_dump_splits_identically() {
         (r, t.elapsed().as_secs_f64())
     };
     let defaults = AnalyzeOptions { now_ms: Some(1_800_000_000_000), ..AnalyzeOptions::default() };
-    let (one, t1) = timed(&AnalyzeOptions { threads: 1, ..defaults.clone() });
+    let (one, t1) = timed(&AnalyzeOptions { threads: 1, in_place: false, ..defaults.clone() });
+    let (in_place, t0) = timed(&AnalyzeOptions { threads: 1, ..defaults.clone() });
+    eprintln!("1 thread streamed {t1:.2} s, in place {t0:.2} s");
+    assert_eq!(in_place, one);
     let cuts = Arc::new(AtomicU64::new(0));
     let (two, t2) = timed(&AnalyzeOptions { threads: 2, split_no_replay: true, split_cuts: Some(cuts.clone()), ..defaults });
     eprintln!("1 thread {t1:.2} s; 2 threads {t2:.2} s ({:.2}x), {} cuts confirmed", t1 / t2, cuts.load(Ordering::Relaxed));

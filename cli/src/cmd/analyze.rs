@@ -64,6 +64,10 @@ pub struct Args {
     /// The report is the same either way.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// Read files with plain reads instead of a memory map (slower; for a file that may be
+    /// truncated while it is analysed). Turns splitting across threads off.
+    #[arg(long)]
+    no_mmap: bool,
     /// INPUTs are JSON reports (from `--format json`) to combine into the report one run over
     /// all their files would give (exact: the reports carry a `merge_state`).
     #[arg(long, conflicts_with = "instance")]
@@ -121,6 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         verify_checksum: !args.no_checksum,
         memory_target: args.memory_target,
         detail: csv.is_some(),
+        in_place: !args.no_mmap,
         ..AnalyzeOptions::default()
     };
     if let Some(n) = args.threads {

@@ -110,11 +110,80 @@ mod clmul {
     pub const MIN_LEN: usize = 256;
 
     const K128: (u64, u64) = super::fold_keys(128);
+    const K512: (u64, u64) = super::fold_keys(512);
     const K1024: (u64, u64) = super::fold_keys(1024);
+    const K2048: (u64, u64) = super::fold_keys(2048);
+
+    /// Inputs at least this long use the 512-bit multiplier when the CPU has one.
+    const WIDE_MIN_LEN: usize = 1024;
 
     #[inline]
     pub fn available() -> bool {
         std::arch::is_x86_feature_detected!("pclmulqdq") && std::arch::is_x86_feature_detected!("sse2")
+    }
+
+    fn wide_available() -> bool {
+        static WIDE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *WIDE.get_or_init(|| {
+            std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("vpclmulqdq")
+        })
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx512f,vpclmulqdq")]
+    unsafe fn fold512(x: __m512i, k: __m512i, next: __m512i) -> __m512i {
+        let hi = _mm512_clmulepi64_epi128::<0x00>(x, k);
+        let lo = _mm512_clmulepi64_epi128::<0x11>(x, k);
+        _mm512_ternarylogic_epi64::<0x96>(hi, lo, next)
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn load512(p: &[u8], at: usize) -> __m512i {
+        debug_assert!(at + 64 <= p.len());
+        _mm512_loadu_si512(p.as_ptr().add(at) as *const _)
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn keys512(k: (u64, u64)) -> __m512i {
+        _mm512_set_epi64(k.1 as i64, k.0 as i64, k.1 as i64, k.0 as i64, k.1 as i64, k.0 as i64, k.1 as i64, k.0 as i64)
+    }
+
+    /// Folds `data` (at least 256 bytes) four 512-bit registers at a time (16 lanes of 128
+    /// bits); returns the 128-bit remainder and how many bytes it covers.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F and VPCLMULQDQ.
+    #[target_feature(enable = "avx512f,vpclmulqdq,pclmulqdq,sse2")]
+    unsafe fn fold_wide(crc: u64, data: &[u8]) -> (__m128i, usize) {
+        let (k512, k2048) = (keys512(K512), keys512(K2048));
+        let mut x = [_mm512_setzero_si512(); 4];
+        for (i, r) in x.iter_mut().enumerate() {
+            *r = load512(data, i * 64);
+        }
+        x[0] = _mm512_xor_si512(x[0], _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, crc as i64));
+        let mut at = 256;
+        while at + 256 <= data.len() {
+            for (i, r) in x.iter_mut().enumerate() {
+                *r = fold512(*r, k2048, load512(data, at + i * 64));
+            }
+            at += 256;
+        }
+        let mut acc = x[0];
+        for r in &x[1..] {
+            acc = fold512(acc, k512, *r);
+        }
+        while at + 64 <= data.len() {
+            acc = fold512(acc, k512, load512(data, at));
+            at += 64;
+        }
+        let k128 = _mm_set_epi64x(K128.1 as i64, K128.0 as i64);
+        let mut out = _mm512_extracti32x4_epi32::<0>(acc);
+        out = fold(out, k128, _mm512_extracti32x4_epi32::<1>(acc));
+        out = fold(out, k128, _mm512_extracti32x4_epi32::<2>(acc));
+        out = fold(out, k128, _mm512_extracti32x4_epi32::<3>(acc));
+        (out, at)
     }
 
     #[inline]
@@ -132,11 +201,10 @@ mod clmul {
         _mm_loadu_si128(p.as_ptr().add(at) as *const __m128i)
     }
 
-    /// # Safety
-    /// The CPU must support PCLMULQDQ; `data` must hold at least 128 bytes.
+    /// Folds `data` (at least 128 bytes) eight 128-bit lanes at a time; returns the 128-bit
+    /// remainder and how many bytes it covers.
     #[target_feature(enable = "pclmulqdq,sse2")]
-    pub unsafe fn update(crc: u64, data: &[u8]) -> u64 {
-        debug_assert!(data.len() >= 128);
+    unsafe fn fold_narrow(crc: u64, data: &[u8]) -> (__m128i, usize) {
         let k128 = _mm_set_epi64x(K128.1 as i64, K128.0 as i64);
         let k1024 = _mm_set_epi64x(K1024.1 as i64, K1024.0 as i64);
         // Eight independent lanes hide the multiplier's latency. The running CRC joins the
@@ -157,6 +225,20 @@ mod clmul {
         for lane in &x[1..] {
             acc = fold(acc, k128, *lane);
         }
+        (acc, at)
+    }
+
+    /// # Safety
+    /// The CPU must support PCLMULQDQ; `data` must hold at least 128 bytes.
+    #[target_feature(enable = "pclmulqdq,sse2")]
+    pub unsafe fn update(crc: u64, data: &[u8]) -> u64 {
+        debug_assert!(data.len() >= 128);
+        let k128 = _mm_set_epi64x(K128.1 as i64, K128.0 as i64);
+        let (mut acc, mut at) = if data.len() >= WIDE_MIN_LEN && wide_available() {
+            fold_wide(crc, data)
+        } else {
+            fold_narrow(crc, data)
+        };
         while at + 16 <= data.len() {
             acc = fold(acc, k128, load(data, at));
             at += 16;

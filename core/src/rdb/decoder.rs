@@ -5,14 +5,12 @@
 //! error because their layout is unconfirmed) and VALKEY080/081. Type bytes 22/23 and opcodes
 //! 242/243 mean different things for Redis and Valkey, so they dispatch on the magic.
 
-use std::io::Read;
-
 use super::blob::{self, Entry};
 use super::escape::escape_text;
 use super::lzf;
 use super::memory::MemoryModel;
 use super::memory_model;
-use super::reader::{derr, DResult, DecodeError, Source};
+use super::reader::{derr, DResult, DecodeError, Input, Source};
 use super::types::{Encoding, KeyType, ValueShape};
 
 // Opcodes.
@@ -184,16 +182,22 @@ struct Value {
 }
 
 impl Value {
-    fn new(kind: KeyType, encoding: Encoding) -> Self {
+    fn new() -> Self {
         Value {
-            kind,
-            encoding,
+            kind: KeyType::String,
+            encoding: Encoding::Raw,
             shape: ValueShape::default(),
             elements: 0,
             largest: 0,
             field_ttls: 0,
             module: None,
         }
+    }
+
+    #[inline]
+    fn set_kind(&mut self, kind: KeyType, encoding: Encoding) {
+        self.kind = kind;
+        self.encoding = encoding;
     }
 }
 
@@ -237,7 +241,7 @@ pub fn module_name(id: u64) -> String {
     String::from_utf8_lossy(&name).into_owned()
 }
 
-impl<'m, R: Read> Decoder<'m, R> {
+impl<'m, R: Input> Decoder<'m, R> {
     pub fn new(input: R, total: Option<u64>, model: &'m dyn MemoryModel, opts: DecodeOptions) -> Self {
         Decoder {
             src: Source::new(input, total),
@@ -425,7 +429,8 @@ impl<'m, R: Read> Decoder<'m, R> {
                 }
                 t => {
                     let start = *key_start.get_or_insert(op_offset);
-                    let mut value = self.key_value(t, op_offset)?;
+                    let mut value = Value::new();
+                    self.key_value(t, op_offset, &mut value)?;
                     let serialized = self.src.offset() - start;
                     let key_len = self.key.len() as u64;
                     value.shape.serialized = serialized;
@@ -523,7 +528,7 @@ impl<'m, R: Read> Decoder<'m, R> {
 
     // ---- primitives -------------------------------------------------------------------
 
-    #[inline]
+    #[inline(always)]
     fn len(&mut self, what: &str) -> DResult<u64> {
         // Most lengths are one byte (6-bit form).
         if let Some(&b) = self.src.buffered().first() {
@@ -550,8 +555,19 @@ impl<'m, R: Read> Decoder<'m, R> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn str_hdr(&mut self, what: &str) -> DResult<Str> {
+        // Most strings are short and raw (6-bit length).
+        if let Some(&b) = self.src.buffered().first() {
+            if b < 0x40 {
+                self.src.consume(1);
+                return Ok(Str::Raw(b as u64));
+            }
+        }
+        self.str_hdr_slow(what)
+    }
+
+    fn str_hdr_slow(&mut self, what: &str) -> DResult<Str> {
         let at = self.src.offset();
         let b = self.src.u8(what)?;
         match b >> 6 {
@@ -595,6 +611,52 @@ impl<'m, R: Read> Decoder<'m, R> {
             }
         }
         self.skip_elem_slow(what)
+    }
+
+    /// The hot loop of set, zset and list values: walks up to `max` elements that are short
+    /// raw strings (each followed by `extra` fixed bytes, e.g. a binary score) straight from
+    /// the buffer, calling `f(length, integer value, extra bytes)`. Stops at the first
+    /// element that needs the general path (or is not wholly buffered); returns how many it
+    /// walked.
+    #[inline(always)]
+    fn short_members(&mut self, max: u64, extra: usize, mut f: impl FnMut(u64, Option<i64>, &[u8])) -> u64 {
+        let buf = self.src.buffered();
+        let (mut i, mut k) = (0usize, 0u64);
+        while k < max {
+            let Some(&b) = buf.get(i) else { break };
+            let n = b as usize;
+            let end = i + 1 + n;
+            if n >= 0x40 || end + extra > buf.len() {
+                break;
+            }
+            f(n as u64, memory_model::listpack::canonical_int(&buf[i + 1..end]), &buf[end..end + extra]);
+            i = end + extra;
+            k += 1;
+        }
+        self.src.consume(i);
+        k
+    }
+
+    /// [`short_members`](Self::short_members) for hash field/value pairs.
+    #[inline(always)]
+    fn short_pairs(&mut self, max: u64, f: &mut impl FnMut(u64, Option<i64>, u64, Option<i64>)) -> u64 {
+        let buf = self.src.buffered();
+        let (mut i, mut k) = (0usize, 0u64);
+        while k < max {
+            let Some(&a) = buf.get(i) else { break };
+            let fa = i + 1 + a as usize;
+            let Some(&b) = buf.get(fa) else { break };
+            let fb = fa + 1 + b as usize;
+            if a >= 0x40 || b >= 0x40 || fb > buf.len() {
+                break;
+            }
+            let lp = memory_model::listpack::canonical_int;
+            f(a as u64, lp(&buf[i + 1..fa]), b as u64, lp(&buf[fa + 1..fb]));
+            i = fb;
+            k += 1;
+        }
+        self.src.consume(i);
+        k
     }
 
     fn skip_elem_slow(&mut self, what: &str) -> DResult<(u64, bool, Option<i64>)> {
@@ -738,6 +800,20 @@ impl<'m, R: Read> Decoder<'m, R> {
                 r.map(|_| (n, None))
             }
             Str::Lzf { clen, ulen } => {
+                if headers_ok && ulen >= head_len as u64 && self.src.buffered().len() as u64 >= clen {
+                    // All of it is at hand: the header is decompressed where it lies.
+                    let mut head = [0u8; 16];
+                    let k = lzf::decompress(&self.src.buffered()[..clen as usize], &mut head[..head_len], false);
+                    if let Ok(k) = k {
+                        if k == head_len {
+                            if let Some(c) = header_count(&head[..head_len]) {
+                                self.src.consume(clen as usize);
+                                return Ok((ulen, Some(c)));
+                            }
+                        }
+                    }
+                    // Otherwise the general path below reports or walks it.
+                }
                 if headers_ok && ulen >= head_len as u64 {
                     let mut z = std::mem::take(&mut self.zbuf);
                     z.clear();
@@ -854,7 +930,7 @@ impl<'m, R: Read> Decoder<'m, R> {
 
     // ---- values ------------------------------------------------------------------------
 
-    fn key_value(&mut self, t: u8, at: u64) -> DResult<Value> {
+    fn key_value(&mut self, t: u8, at: u64, v: &mut Value) -> DResult<()> {
         let Some(type_name) = self.type_name(t) else {
             return derr(at, format!("unknown RDB type or opcode byte {t} (0x{t:02x}) in {} version {}", if self.valkey { "VALKEY" } else { "REDIS" }, self.version));
         };
@@ -864,7 +940,7 @@ impl<'m, R: Read> Decoder<'m, R> {
         if let Err(e) = r {
             return Err(DecodeError { message: format!("{} while reading the name of a {type_name} key (type byte at offset {at})", e.message), ..e });
         }
-        self.value(t).map_err(|e| DecodeError {
+        self.value(t, v).map_err(|e| DecodeError {
             message: format!("{} while decoding key {} ({type_name}, starting at offset {at})", e.message, quote(&self.key)),
             ..e
         })
@@ -907,7 +983,9 @@ impl<'m, R: Read> Decoder<'m, R> {
         })
     }
 
-    fn value(&mut self, t: u8) -> DResult<Value> {
+    /// Decodes a value of type `t` into `v` (zeroed by the caller; filled in place, as the
+    /// shape is a few hundred bytes that moving would copy).
+    fn value(&mut self, t: u8, v: &mut Value) -> DResult<()> {
         let at = self.src.offset();
         let m = self.model;
         match t {
@@ -920,16 +998,16 @@ impl<'m, R: Read> Decoder<'m, R> {
                 } else {
                     Encoding::Raw
                 };
-                let mut v = Value::new(KeyType::String, enc);
+                v.set_kind(KeyType::String, enc);
                 v.shape.len = len;
                 v.shape.int_value = int;
                 v.shape.elems.add_string_value(len, canonical);
                 v.elements = len;
                 v.largest = len;
-                Ok(v)
+                Ok(())
             }
             1 => {
-                let mut v = Value::new(KeyType::List, Encoding::LinkedList);
+                v.set_kind(KeyType::List, Encoding::LinkedList);
                 let n = self.len("list length")?;
                 for _ in 0..n {
                     let (len, _, int) = self.skip_elem("list element")?;
@@ -941,25 +1019,43 @@ impl<'m, R: Read> Decoder<'m, R> {
                 v.shape.blob_bytes += 7;
                 v.elements = n;
                 v.shape.len = n;
-                Ok(v)
+                Ok(())
             }
             2 => {
-                let mut v = Value::new(KeyType::Set, Encoding::Hashtable);
+                v.set_kind(KeyType::Set, Encoding::Hashtable);
                 let n = self.len("set size")?;
-                for _ in 0..n {
-                    let (len, _, int) = self.skip_elem("set member")?;
+                let mut add = |len: u64, int: Option<i64>| {
                     v.shape.elems.add_member(len, int);
                     v.largest = v.largest.max(len);
                     v.shape.elem_alloc += m.element(len);
+                };
+                let mut left = n;
+                while left > 0 {
+                    left -= self.short_members(left, 0, |len, int, _| add(len, int));
+                    if left > 0 {
+                        let (len, _, int) = self.skip_elem("set member")?;
+                        add(len, int);
+                        left -= 1;
+                    }
                 }
                 v.elements = n;
                 v.shape.len = n;
-                Ok(v)
+                Ok(())
             }
             3 | 5 => {
-                let mut v = Value::new(KeyType::Zset, Encoding::Skiplist);
+                v.set_kind(KeyType::Zset, Encoding::Skiplist);
                 let n = self.len("zset size")?;
-                for _ in 0..n {
+                let mut left = n;
+                if t == 5 {
+                    // Members with their 8-byte scores, straight from the buffer.
+                    left -= self.short_members(left, 8, |len, int, score| {
+                        v.shape.elems.add_member(len, int);
+                        v.largest = v.largest.max(len);
+                        v.shape.elem_alloc += m.element(len);
+                        v.shape.elems.add_score(f64::from_le_bytes(score.try_into().unwrap_or([0; 8])));
+                    });
+                }
+                for _ in 0..left {
                     let (len, _, int) = self.skip_elem("zset member")?;
                     v.shape.elems.add_member(len, int);
                     v.largest = v.largest.max(len);
@@ -978,42 +1074,50 @@ impl<'m, R: Read> Decoder<'m, R> {
                 }
                 v.elements = n;
                 v.shape.len = n;
-                Ok(v)
+                Ok(())
             }
             4 => {
-                let mut v = Value::new(KeyType::Hash, Encoding::Hashtable);
+                v.set_kind(KeyType::Hash, Encoding::Hashtable);
                 let n = self.len("hash size")?;
-                for _ in 0..n {
-                    let (f, _, fi) = self.skip_elem("hash field")?;
-                    let (val, _, vi) = self.skip_elem("hash value")?;
+                let mut add = |f: u64, fi: Option<i64>, val: u64, vi: Option<i64>| {
                     v.shape.elems.add_pair(f, fi, val, vi);
                     v.largest = v.largest.max(f).max(val);
                     v.shape.elem_alloc += m.element(f) + m.element(val);
+                };
+                let mut left = n;
+                while left > 0 {
+                    left -= self.short_pairs(left, &mut add);
+                    if left > 0 {
+                        let (f, _, fi) = self.skip_elem("hash field")?;
+                        let (val, _, vi) = self.skip_elem("hash value")?;
+                        add(f, fi, val, vi);
+                        left -= 1;
+                    }
                 }
                 v.elements = n;
                 v.shape.len = n;
-                Ok(v)
+                Ok(())
             }
             6 => derr(at, "module value in the 4.0 release-candidate format (type 6) cannot be skipped without the module itself"),
             7 => {
                 let id = self.len("module id")?;
                 let name = module_name(id);
                 self.module_value(&name)?;
-                let mut v = Value::new(KeyType::Module, Encoding::Module);
+                v.set_kind(KeyType::Module, Encoding::Module);
                 v.elements = 1;
                 v.module = Some(name);
-                Ok(v)
+                Ok(())
             }
-            9 => self.simple_packed(KeyType::Hash, Encoding::Zipmap, Packed::Zipmap, 2, "hash zipmap"),
-            10 => self.simple_packed(KeyType::List, Encoding::Ziplist, Packed::Ziplist, 1, "list ziplist"),
-            11 => self.simple_packed(KeyType::Set, Encoding::Intset, Packed::Intset, 1, "set intset"),
-            12 => self.simple_packed(KeyType::Zset, Encoding::Ziplist, Packed::Ziplist, 2, "zset ziplist"),
-            13 => self.simple_packed(KeyType::Hash, Encoding::Ziplist, Packed::Ziplist, 2, "hash ziplist"),
-            16 => self.simple_packed(KeyType::Hash, Encoding::Listpack, Packed::Listpack, 2, "hash listpack"),
-            17 => self.simple_packed(KeyType::Zset, Encoding::Listpack, Packed::Listpack, 2, "zset listpack"),
-            20 => self.simple_packed(KeyType::Set, Encoding::Listpack, Packed::Listpack, 1, "set listpack"),
+            9 => self.simple_packed(v, KeyType::Hash, Encoding::Zipmap, Packed::Zipmap, 2, "hash zipmap"),
+            10 => self.simple_packed(v, KeyType::List, Encoding::Ziplist, Packed::Ziplist, 1, "list ziplist"),
+            11 => self.simple_packed(v, KeyType::Set, Encoding::Intset, Packed::Intset, 1, "set intset"),
+            12 => self.simple_packed(v, KeyType::Zset, Encoding::Ziplist, Packed::Ziplist, 2, "zset ziplist"),
+            13 => self.simple_packed(v, KeyType::Hash, Encoding::Ziplist, Packed::Ziplist, 2, "hash ziplist"),
+            16 => self.simple_packed(v, KeyType::Hash, Encoding::Listpack, Packed::Listpack, 2, "hash listpack"),
+            17 => self.simple_packed(v, KeyType::Zset, Encoding::Listpack, Packed::Listpack, 2, "zset listpack"),
+            20 => self.simple_packed(v, KeyType::Set, Encoding::Listpack, Packed::Listpack, 1, "set listpack"),
             14 | 18 => {
-                let mut v = Value::new(KeyType::List, if t == 14 { Encoding::Quicklist } else { Encoding::Quicklist2 });
+                v.set_kind(KeyType::List, if t == 14 { Encoding::Quicklist } else { Encoding::Quicklist2 });
                 let nodes = self.len("quicklist node count")?;
                 for _ in 0..nodes {
                     if t == 18 {
@@ -1041,12 +1145,12 @@ impl<'m, R: Read> Decoder<'m, R> {
                     v.shape.nodes += 1;
                 }
                 v.shape.len = v.elements;
-                Ok(v)
+                Ok(())
             }
-            15 | 19 | 21 | 26 | 27 => self.stream(t),
+            15 | 19 | 21 | 26 | 27 => self.stream(t, v),
             22 if self.valkey => {
                 // HASH_2: n × (field, value, 8-byte absolute expiry in ms or -1).
-                let mut v = Value::new(KeyType::Hash, Encoding::HashtableEx);
+                v.set_kind(KeyType::Hash, Encoding::HashtableEx);
                 let n = self.len("hash size")?;
                 for _ in 0..n {
                     let (f, _, fi) = self.skip_elem("hash field")?;
@@ -1061,13 +1165,13 @@ impl<'m, R: Read> Decoder<'m, R> {
                 }
                 v.elements = n;
                 v.shape.len = n;
-                Ok(v)
+                Ok(())
             }
             23 if self.valkey => derr(at, "Valkey PATH_HASH (type 23, VALKEY081 development format) is not supported: its layout is not final"),
             22 | 24 => {
                 // 24: 8-byte minimum expiry, then n × (ttl, field, value) with ttl relative to it;
                 // 22 (7.4 RC): the same without the minimum, ttl absolute. ttl 0 = none.
-                let mut v = Value::new(KeyType::Hash, Encoding::HashtableEx);
+                v.set_kind(KeyType::Hash, Encoding::HashtableEx);
                 if t == 24 {
                     self.src.skip(8, "hash minimum field expiry")?;
                 }
@@ -1084,14 +1188,14 @@ impl<'m, R: Read> Decoder<'m, R> {
                 }
                 v.elements = n;
                 v.shape.len = n;
-                Ok(v)
+                Ok(())
             }
             23 | 25 => {
                 // Listpack of (field, value, ttl) triplets; 25 prefixes an 8-byte minimum expiry.
                 if t == 25 {
                     self.src.skip(8, "hash minimum field expiry")?;
                 }
-                let mut v = Value::new(KeyType::Hash, Encoding::ListpackEx);
+                v.set_kind(KeyType::Hash, Encoding::ListpackEx);
                 let (bytes, entries, largest, ttls) = self.packed(Packed::Listpack, Some(3), "hash listpack with field TTLs")?;
                 if entries % 3 != 0 {
                     return derr(at, format!("hash listpack with field TTLs holds {entries} entries, expected a multiple of 3 (field, value, ttl)"));
@@ -1102,11 +1206,11 @@ impl<'m, R: Read> Decoder<'m, R> {
                 v.shape.len = v.elements;
                 v.shape.blob_bytes = bytes;
                 v.shape.blob_alloc = m.alloc(bytes);
-                Ok(v)
+                Ok(())
             }
             28 => {
                 // ARRAY (RDB 14): n × (tag, payload); tags 0 string, 1 int64, 2 double, 3 short string.
-                let mut v = Value::new(KeyType::Array, Encoding::Array);
+                v.set_kind(KeyType::Array, Encoding::Array);
                 let n = self.len("array length")?;
                 for _ in 0..n {
                     let tag_at = self.src.offset();
@@ -1127,20 +1231,20 @@ impl<'m, R: Read> Decoder<'m, R> {
                 }
                 v.elements = n;
                 v.shape.len = n;
-                Ok(v)
+                Ok(())
             }
             29..=33 => derr(at, format!("RDB type {t} (RDB 15 hash templates / GCRA) is not supported: its layout is unconfirmed")),
             _ => derr(at, format!("unknown RDB type {t}")),
         }
     }
 
-    fn simple_packed(&mut self, kind: KeyType, enc: Encoding, p: Packed, group: u64, what: &str) -> DResult<Value> {
+    fn simple_packed(&mut self, v: &mut Value, kind: KeyType, enc: Encoding, p: Packed, group: u64, what: &str) -> DResult<()> {
         let at = self.src.offset();
         let (bytes, entries, largest, _) = self.packed(p, None, what)?;
         if entries % group != 0 {
             return derr(at, format!("{what} holds {entries} entries, expected a multiple of {group}"));
         }
-        let mut v = Value::new(kind, enc);
+        v.set_kind(kind, enc);
         v.elements = if matches!(p, Packed::Zipmap) { entries / 2 } else { entries / group };
         v.largest = largest;
         v.shape.len = v.elements;
@@ -1151,12 +1255,12 @@ impl<'m, R: Read> Decoder<'m, R> {
         if matches!(p, Packed::Ziplist | Packed::Zipmap) {
             v.shape.elems.lp_entries = self.rebuilt_lp;
         }
-        Ok(v)
+        Ok(())
     }
 
-    fn stream(&mut self, t: u8) -> DResult<Value> {
+    fn stream(&mut self, t: u8, v: &mut Value) -> DResult<()> {
         let m = self.model;
-        let mut v = Value::new(KeyType::Stream, Encoding::Stream);
+        v.set_kind(KeyType::Stream, Encoding::Stream);
         let nodes = self.len("stream listpack count")?;
         for _ in 0..nodes {
             let at = self.src.offset();
@@ -1237,7 +1341,7 @@ impl<'m, R: Read> Decoder<'m, R> {
             self.len("stream IDMP duplicates")?;
         }
         v.shape.len = v.elements;
-        Ok(v)
+        Ok(())
     }
 }
 

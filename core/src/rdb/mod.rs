@@ -86,7 +86,13 @@ pub struct AnalyzeOptions {
     /// Decoding threads for one large local file (default: the available cores; 1 = one
     /// thread). Results are identical either way; see [`parallel`].
     pub threads: usize,
-    /// Files smaller than this are decoded on one thread (splitting would not pay off).
+    /// Decode large inputs where they lie (default): a local file through a read-only memory
+    /// map, bytes given to [`analyze_bytes`] in place. False reads them as a stream with
+    /// plain reads: slower, but safe for a file that may be truncated while it is analysed
+    /// (a mapped read of a truncated page is a SIGBUS). Splitting across threads needs it.
+    pub in_place: bool,
+    /// Files smaller than this are read as a stream on one thread (mapping and splitting
+    /// would not pay off).
     pub split_min_bytes: u64,
     /// About how many bytes each segment of a split file carries (at least one per thread).
     pub split_batch_bytes: usize,
@@ -127,6 +133,7 @@ impl Default for AnalyzeOptions {
             detail: false,
             on_key: None,
             threads: available_threads(),
+            in_place: true,
             split_min_bytes: 16 << 20,
             split_batch_bytes: 256 << 20,
             split_no_replay: false,
@@ -340,7 +347,8 @@ struct Sources<'a> {
 }
 
 fn analyze_opened(opened: Opened, options: &AnalyzeOptions, sources: Option<Sources<'_>>) -> Result<Report> {
-    let wanted = options.threads > 1 && options.on_key.is_none() && opened.total.is_some_and(|t| t >= options.split_min_bytes);
+    // One thread too: the split path then decodes the input in place as one segment.
+    let wanted = options.in_place && options.on_key.is_none() && opened.total.is_some_and(|t| t >= options.split_min_bytes);
     let cfg = parallel::SplitConfig { threads: options.threads, segment_bytes: options.split_batch_bytes, probe_records: options.split_probe_records };
     let split = sources.filter(|_| wanted).map(|s| (cfg, s.whole));
     let reopen = sources.map(|s| s.reopen);

@@ -1,11 +1,65 @@
-//! A buffered byte source over any `Read` that knows its absolute offset, checksums what it
-//! consumes (CRC-64/Jones) and never allocates more than the input can justify.
+//! A buffered byte source that knows its absolute offset, checksums what it consumes
+//! (CRC-64/Jones) and never allocates more than the input can justify. It reads from any
+//! `Read` through its own buffer, or walks bytes already in memory (a mapped file) in place,
+//! without copying them.
 
 use std::io::Read;
 
 use super::crc64;
 
 const BUF_SIZE: usize = 1 << 20;
+/// In-place inputs are revealed this many bytes at a time, so the input hears how far the
+/// decoder got (to release mapped pages and report progress) without a check per read, and
+/// the checksum folds bytes while they are still in the CPU cache.
+const IN_PLACE_STEP: usize = 256 << 10;
+
+/// Where a [`Source`] gets its bytes: any `Read` (copied into the source's buffer), or an
+/// [`InPlace`] slice (used where it lies).
+pub trait Input {
+    fn read_into_buf(&mut self, buf: &mut [u8]) -> std::io::Result<usize>;
+    /// The whole input, when it is already in memory: the source then never calls
+    /// `read_into_buf` and never copies.
+    fn in_place(&self) -> Option<&[u8]> {
+        None
+    }
+    /// In-place inputs: everything before `upto` (an index into the slice) is consumed and
+    /// checksummed; those bytes are not looked at again.
+    fn consumed(&mut self, _upto: usize) {}
+}
+
+impl<R: Read> Input for R {
+    #[inline]
+    fn read_into_buf(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.read(buf)
+    }
+}
+
+/// Bytes already in memory, decoded where they lie; `on_consumed` hears, every few MiB, how
+/// much of the slice is done.
+pub struct InPlace<'a> {
+    pub data: &'a [u8],
+    pub on_consumed: Option<&'a mut dyn FnMut(usize)>,
+}
+
+impl<'a> InPlace<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        InPlace { data, on_consumed: None }
+    }
+}
+
+impl Input for InPlace<'_> {
+    fn read_into_buf(&mut self, _buf: &mut [u8]) -> std::io::Result<usize> {
+        Ok(0) // never called: the source reads `data` in place
+    }
+    fn in_place(&self) -> Option<&[u8]> {
+        Some(self.data)
+    }
+    fn consumed(&mut self, upto: usize) {
+        if let Some(f) = self.on_consumed.as_mut() {
+            f(upto)
+        }
+    }
+}
 
 /// A decoding failure at an absolute byte offset (the decoder adds the key context).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +76,13 @@ pub fn derr<T>(offset: u64, message: impl Into<String>) -> DResult<T> {
 
 pub struct Source<R> {
     inner: R,
-    buf: Vec<u8>,
+    /// The buffer `Read` inputs are copied into (empty for in-place inputs).
+    own: Vec<u8>,
+    /// Start of the bytes being decoded: `own`'s, or the in-place input's. `win[..end]` is
+    /// readable (see [`Source::buf`]).
+    win: *const u8,
+    /// In-place input: its length (the window grows towards it); 0 otherwise.
+    in_place_len: usize,
     pos: usize,
     end: usize,
     /// Absolute offset of `buf[0]`.
@@ -36,13 +96,37 @@ pub struct Source<R> {
     io_error: Option<String>,
 }
 
-impl<R: Read> Source<R> {
+// SAFETY: `win` points into `own` (a heap buffer that moves with the source) or into the
+// slice `inner` borrows (shared, immutable bytes): sending the source sends both.
+unsafe impl<R: Send> Send for Source<R> {}
+
+impl<R: Input> Source<R> {
     pub fn new(inner: R, total: Option<u64>) -> Self {
+        if let Some(data) = inner.in_place() {
+            let (win, len) = (data.as_ptr(), data.len());
+            return Source {
+                inner,
+                own: Vec::new(),
+                win,
+                in_place_len: len,
+                pos: 0,
+                end: len.min(IN_PLACE_STEP),
+                base: 0,
+                crc: 0,
+                crc_pos: 0,
+                eof: len <= IN_PLACE_STEP,
+                total: total.or(Some(len as u64)),
+                io_error: None,
+            };
+        }
         // Small inputs get a small buffer (it never needs to exceed the input).
         let size = total.map_or(BUF_SIZE, |t| (t as usize).saturating_add(64).clamp(4096, BUF_SIZE));
+        let own = vec![0; size];
         Source {
             inner,
-            buf: vec![0; size],
+            win: own.as_ptr(),
+            own,
+            in_place_len: 0,
             pos: 0,
             end: 0,
             base: 0,
@@ -52,6 +136,16 @@ impl<R: Read> Source<R> {
             total,
             io_error: None,
         }
+    }
+
+    /// The readable bytes: `[..pos]` consumed, `[pos..end]` not yet.
+    #[inline(always)]
+    fn buf(&self) -> &[u8] {
+        // SAFETY: `win` is `own.as_ptr()` (re-read after every resize; `end <= own.len()`)
+        // or the start of the in-place slice `inner` borrows for the source's whole life
+        // (`end <= its length`). Nothing writes to `win[..end]` while this borrow lives:
+        // `own` is only written through `&mut self`.
+        unsafe { std::slice::from_raw_parts(self.win, self.end) }
     }
 
     #[inline]
@@ -71,8 +165,8 @@ impl<R: Read> Source<R> {
 
     /// Folds consumed bytes into the checksum and moves the unread tail to the front.
     fn compact(&mut self) {
-        self.crc = crc64::update(self.crc, &self.buf[self.crc_pos..self.pos]);
-        self.buf.copy_within(self.pos..self.end, 0);
+        self.crc = crc64::update(self.crc, &self.buf()[self.crc_pos..self.pos]);
+        self.own.copy_within(self.pos..self.end, 0);
         self.base += self.pos as u64;
         self.end -= self.pos;
         self.pos = 0;
@@ -85,14 +179,18 @@ impl<R: Read> Source<R> {
         if self.end - self.pos >= n {
             return Ok(true);
         }
-        if self.pos + n > self.buf.len() {
+        if self.in_place_len > 0 {
+            return Ok(self.reveal(n));
+        }
+        if self.pos + n > self.own.len() {
             self.compact();
-            if n > self.buf.len() {
-                self.buf.resize(n.max(self.buf.len() * 2).min(BUF_SIZE.max(n)), 0);
+            if n > self.own.len() {
+                self.own.resize(n.max(self.own.len() * 2).min(BUF_SIZE.max(n)), 0);
+                self.win = self.own.as_ptr();
             }
         }
         while self.end - self.pos < n && !self.eof {
-            match self.inner.read(&mut self.buf[self.end..]) {
+            match self.inner.read_into_buf(&mut self.own[self.end..]) {
                 Ok(0) => self.eof = true,
                 Ok(k) => self.end += k,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -103,6 +201,18 @@ impl<R: Read> Source<R> {
             }
         }
         Ok(self.end - self.pos >= n)
+    }
+
+    /// In-place input: shows the next step of the slice (at least `n` bytes past `pos` when
+    /// there are that many), after telling the input that everything before `pos` is done.
+    #[cold]
+    fn reveal(&mut self, n: usize) -> bool {
+        self.crc = crc64::update(self.crc, &self.buf()[self.crc_pos..self.pos]);
+        self.crc_pos = self.pos;
+        self.inner.consumed(self.pos);
+        self.end = self.pos.saturating_add(n.max(IN_PLACE_STEP)).min(self.in_place_len);
+        self.eof = self.end == self.in_place_len;
+        self.end - self.pos >= n
     }
 
     fn short(&self, n: u64, what: &str) -> DecodeError {
@@ -121,26 +231,26 @@ impl<R: Read> Source<R> {
     #[inline]
     pub fn u8(&mut self, what: &str) -> DResult<u8> {
         if self.pos < self.end {
-            let b = self.buf[self.pos];
+            let b = self.buf()[self.pos];
             self.pos += 1;
             return Ok(b);
         }
         if !self.fill(1)? {
             return Err(self.short(1, what));
         }
-        let b = self.buf[self.pos];
+        let b = self.buf()[self.pos];
         self.pos += 1;
         Ok(b)
     }
 
     /// Reads a fixed-size array (small N).
-    #[inline]
+    #[inline(always)]
     pub fn array<const N: usize>(&mut self, what: &str) -> DResult<[u8; N]> {
         if self.end - self.pos < N && !self.fill(N)? {
             return Err(self.short(N as u64, what));
         }
         let mut a = [0u8; N];
-        a.copy_from_slice(&self.buf[self.pos..self.pos + N]);
+        a.copy_from_slice(&self.buf()[self.pos..self.pos + N]);
         self.pos += N;
         Ok(a)
     }
@@ -148,7 +258,7 @@ impl<R: Read> Source<R> {
     /// The unread bytes already in the buffer (possibly empty: no read happens).
     #[inline]
     pub fn buffered(&self) -> &[u8] {
-        &self.buf[self.pos..self.end]
+        &self.buf()[self.pos..]
     }
 
     /// Consumes `n` bytes of what [`buffered`](Self::buffered) returned.
@@ -161,7 +271,7 @@ impl<R: Read> Source<R> {
     /// Looks at the next byte without consuming it (None at end of input).
     pub fn peek(&mut self) -> DResult<Option<u8>> {
         if self.pos < self.end || self.fill(1)? {
-            Ok(Some(self.buf[self.pos]))
+            Ok(Some(self.buf()[self.pos]))
         } else {
             Ok(None)
         }
@@ -172,7 +282,7 @@ impl<R: Read> Source<R> {
         if self.end - self.pos < n && !self.fill(n)? {
             return Ok(None);
         }
-        Ok(Some(&self.buf[self.pos..self.pos + n]))
+        Ok(Some(&self.buf()[self.pos..self.pos + n]))
     }
 
     /// Skips `n` bytes (checksummed), erroring if the input ends first.
@@ -213,7 +323,7 @@ impl<R: Read> Source<R> {
     pub fn read_into(&mut self, n: u64, out: &mut Vec<u8>, what: &str) -> DResult<()> {
         // Fast path: all of it is buffered (short strings such as key names).
         if ((self.end - self.pos) as u64) >= n {
-            out.extend_from_slice(&self.buf[self.pos..self.pos + n as usize]);
+            out.extend_from_slice(&self.buf()[self.pos..self.pos + n as usize]);
             self.pos += n as usize;
             return Ok(());
         }
@@ -243,7 +353,7 @@ impl<R: Read> Source<R> {
                 });
             }
             let k = ((self.end - self.pos) as u64).min(left) as usize;
-            out.extend_from_slice(&self.buf[self.pos..self.pos + k]);
+            out.extend_from_slice(&self.buf()[self.pos..self.pos + k]);
             self.pos += k;
             left -= k as u64;
         }
@@ -252,7 +362,7 @@ impl<R: Read> Source<R> {
 
     /// The checksum of everything consumed so far.
     pub fn crc(&mut self) -> u64 {
-        self.crc = crc64::update(self.crc, &self.buf[self.crc_pos..self.pos]);
+        self.crc = crc64::update(self.crc, &self.buf()[self.crc_pos..self.pos]);
         self.crc_pos = self.pos;
         self.crc
     }
@@ -297,5 +407,63 @@ mod tests {
         let mut s = Source::new(&data[..10], Some(10));
         let e = s.read_into(100, &mut v, "value").unwrap_err();
         assert!(e.message.contains("only 10 bytes"));
+    }
+
+    /// The same walk over a `Read` input and in place: the same bytes, offsets, checksums and
+    /// errors; the in-place input hears how far the walk got, in order, and is never copied.
+    #[test]
+    fn in_place_reads_like_a_stream() {
+        let data: Vec<u8> = (0..1_500_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+        let mut heard = Vec::new();
+        let mut on_consumed = |upto: usize| heard.push(upto);
+        let mut a = Source::new(&data[..], Some(data.len() as u64));
+        let mut b = Source::new(InPlace { data: &data, on_consumed: Some(&mut on_consumed) }, None);
+        assert!(b.own.is_empty(), "an in-place source has no buffer of its own");
+        let (mut va, mut vb) = (Vec::new(), Vec::new());
+        let mut step = 0u64;
+        loop {
+            step += 1;
+            let n = step * 7919 % 70_000;
+            match step % 5 {
+                0 => assert_eq!(a.u8("x"), b.u8("x")),
+                1 => assert_eq!(a.array::<8>("x"), b.array::<8>("x")),
+                2 => assert_eq!(a.skip(n, "x"), b.skip(n, "x")),
+                3 => {
+                    let (ra, rb) = (a.read_into(n % 3000, &mut va, "x"), b.read_into(n % 3000, &mut vb, "x"));
+                    assert_eq!(ra, rb);
+                    assert_eq!(va, vb);
+                }
+                _ => assert_eq!(a.peek_slice(12).map(|o| o.map(<[u8]>::to_vec)), b.peek_slice(12).map(|o| o.map(<[u8]>::to_vec))),
+            }
+            assert_eq!(a.offset(), b.offset(), "step {step}");
+            if step % 50 == 0 {
+                assert_eq!(a.crc(), b.crc());
+            }
+            if a.remaining_hint() == Some(0) || step > 200 {
+                break;
+            }
+        }
+        // Past the end: the same error at the same offset.
+        assert_eq!(a.skip(u64::MAX / 2, "tail"), b.skip(u64::MAX / 2, "tail"));
+        assert_eq!(a.u8("last"), b.u8("last"));
+        assert_eq!(a.crc(), b.crc());
+        assert_eq!(b.crc(), crc64::update(0, &data[..b.offset() as usize]));
+        drop(b);
+        assert!(heard.len() > 3, "{heard:?}");
+        assert!(heard.windows(2).all(|w| w[0] <= w[1]), "{heard:?}");
+        assert!(heard.iter().all(|&u| u <= data.len()));
+    }
+
+    #[test]
+    fn in_place_offsets_count_from_the_base() {
+        let data = [7u8; 100];
+        let mut s = Source::new(InPlace::new(&data[40..]), Some(100));
+        s.set_base(40);
+        assert_eq!(s.remaining_hint(), Some(60));
+        s.skip(59, "x").unwrap();
+        assert_eq!(s.offset(), 99);
+        let e = s.array::<4>("four bytes").unwrap_err();
+        assert_eq!(e.offset, 100);
+        assert!(e.message.contains("4 bytes needed, 1 available"), "{e:?}");
     }
 }

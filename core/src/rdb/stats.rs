@@ -272,7 +272,12 @@ pub struct PrefixStat {
 /// thresholds). With no pruning the table is exact.
 #[derive(Debug, Clone)]
 pub struct PrefixTable {
-    map: FastMap<Box<[u8]>, PrefixStat>,
+    /// (type byte + prefix) → index into `stats`.
+    map: FastMap<Box<[u8]>, u32>,
+    stats: Vec<PrefixStat>,
+    /// Per type, the prefix added last: keys of one type mostly share a few prefixes, so
+    /// this answers most adds without hashing.
+    recent: [Recent; KeyType::ALL.len()],
     scratch: Vec<u8>,
     used: usize,
     pub budget: usize,
@@ -280,50 +285,114 @@ pub struct PrefixTable {
     pub prunes: u64,
 }
 
-/// Approximate per-entry cost beyond the prefix bytes (box, value, table slot).
+/// Prefixes up to this long are remembered in [`Recent`].
+const RECENT_MAX: usize = 30;
+
+#[derive(Debug, Clone, Copy)]
+struct Recent {
+    /// Length of `bytes` in use; `u8::MAX`: nothing remembered.
+    len: u8,
+    bytes: [u8; RECENT_MAX],
+    slot: u32,
+}
+
+const NO_RECENT: Recent = Recent { len: u8::MAX, bytes: [0; RECENT_MAX], slot: 0 };
+
+/// Approximate per-entry cost beyond the prefix bytes (box, slot, stats, table slot).
 const ENTRY_OVERHEAD: usize = 64;
 
 impl PrefixTable {
     pub fn new(budget: usize) -> Self {
-        PrefixTable { map: FastMap::default(), scratch: Vec::new(), used: 0, budget, error_bound: 0, prunes: 0 }
+        PrefixTable {
+            map: FastMap::default(),
+            stats: Vec::new(),
+            recent: [NO_RECENT; KeyType::ALL.len()],
+            scratch: Vec::new(),
+            used: 0,
+            budget,
+            error_bound: 0,
+            prunes: 0,
+        }
     }
 
     #[inline]
     pub fn add(&mut self, kind: KeyType, prefix: &[u8], bytes: u64, num: u64) {
-        self.scratch.clear();
-        self.scratch.push(kind.index() as u8);
-        self.scratch.extend_from_slice(prefix);
-        if let Some(s) = self.map.get_mut(self.scratch.as_slice()) {
+        let r = &self.recent[kind.index()];
+        if r.len as usize == prefix.len() && r.bytes[..prefix.len().min(RECENT_MAX)] == *prefix {
+            let s = &mut self.stats[r.slot as usize];
             s.bytes += bytes;
             s.num += num;
             return;
         }
-        self.used += self.scratch.len() + ENTRY_OVERHEAD;
-        self.map.insert(self.scratch.clone().into_boxed_slice(), PrefixStat { bytes, num });
-        if self.used > self.budget {
-            self.prune();
+        self.add_slow(kind, prefix, bytes, num);
+    }
+
+    fn add_slow(&mut self, kind: KeyType, prefix: &[u8], bytes: u64, num: u64) {
+        self.scratch.clear();
+        self.scratch.push(kind.index() as u8);
+        self.scratch.extend_from_slice(prefix);
+        let slot = match self.map.get(self.scratch.as_slice()) {
+            Some(&slot) => {
+                let s = &mut self.stats[slot as usize];
+                s.bytes += bytes;
+                s.num += num;
+                slot
+            }
+            None => {
+                let slot = self.stats.len() as u32;
+                self.stats.push(PrefixStat { bytes, num });
+                self.used += self.scratch.len() + ENTRY_OVERHEAD;
+                self.map.insert(self.scratch.clone().into_boxed_slice(), slot);
+                if self.used > self.budget {
+                    self.prune();
+                    return;
+                }
+                slot
+            }
+        };
+        if prefix.len() <= RECENT_MAX {
+            let r = &mut self.recent[kind.index()];
+            r.len = prefix.len() as u8;
+            r.bytes[..prefix.len()].copy_from_slice(prefix);
+            r.slot = slot;
         }
     }
 
     fn prune(&mut self) {
-        let mut sizes: Vec<u64> = self.map.values().map(|s| s.bytes).collect();
+        let mut sizes: Vec<u64> = self.stats.iter().map(|s| s.bytes).collect();
         if sizes.is_empty() {
             return;
         }
         let mid = sizes.len() / 2;
         let (_, &mut threshold, _) = sizes.select_nth_unstable(mid);
-        self.map.retain(|_, s| s.bytes > threshold);
+        let old = std::mem::take(&mut self.stats);
+        let stats = &mut self.stats;
+        self.map.retain(|_, slot| {
+            let s = old[*slot as usize];
+            if s.bytes <= threshold {
+                return false;
+            }
+            *slot = stats.len() as u32;
+            stats.push(s);
+            true
+        });
+        self.recent = [NO_RECENT; KeyType::ALL.len()];
         self.used = self.map.keys().map(|k| k.len() + ENTRY_OVERHEAD).sum();
         self.error_bound += threshold;
         self.prunes += 1;
     }
 
+    /// The entries as (type byte + prefix, stat), in key order.
+    fn sorted(&self) -> Vec<(&[u8], PrefixStat)> {
+        let mut v: Vec<(&[u8], PrefixStat)> = self.map.iter().map(|(k, &slot)| (&k[..], self.stats[slot as usize])).collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        v
+    }
+
     /// Adds another table's entries, in key order so the outcome never depends on how either
     /// hash map happens to iterate (it matters only when the merge has to prune).
     pub fn merge(&mut self, o: &PrefixTable) {
-        let mut entries: Vec<(&Box<[u8]>, &PrefixStat)> = o.map.iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (k, s) in entries {
+        for (k, s) in o.sorted() {
             let kind = KeyType::ALL[k[0] as usize];
             self.add(kind, &k[1..], s.bytes, s.num);
         }
@@ -338,9 +407,7 @@ impl PrefixTable {
     /// Every entry as (type, prefix, stat), in key order (the table's whole state, with
     /// `budget`, `error_bound` and `prunes`).
     pub fn entries(&self) -> Vec<(KeyType, &[u8], PrefixStat)> {
-        let mut v: Vec<(&Box<[u8]>, &PrefixStat)> = self.map.iter().collect();
-        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        v.into_iter().map(|(k, s)| (KeyType::ALL[k[0] as usize], &k[1..], *s)).collect()
+        self.sorted().into_iter().map(|(k, s)| (KeyType::ALL[k[0] as usize], &k[1..], s)).collect()
     }
 
     /// Rebuilds a table from [`PrefixTable::entries`] as it was (no pruning on the way).
@@ -350,8 +417,15 @@ impl PrefixTable {
             let mut k = Vec::with_capacity(prefix.len() + 1);
             k.push(kind.index() as u8);
             k.extend_from_slice(&prefix);
-            t.used += k.len() + ENTRY_OVERHEAD;
-            let e = t.map.entry(k.into_boxed_slice()).or_default();
+            let next = t.stats.len() as u32;
+            let slot = *t.map.entry(k.into_boxed_slice()).or_insert_with_key(|k| {
+                t.used += k.len() + ENTRY_OVERHEAD;
+                next
+            });
+            if slot == next {
+                t.stats.push(PrefixStat::default());
+            }
+            let e = &mut t.stats[slot as usize];
             e.bytes += stat.bytes;
             e.num += stat.num;
         }
@@ -366,8 +440,12 @@ impl PrefixTable {
 
     /// The `n` prefixes with the most bytes for `kind`, largest first (ties by name).
     pub fn top(&self, kind: KeyType, n: usize) -> Vec<(Vec<u8>, PrefixStat)> {
-        let mut v: Vec<(&[u8], PrefixStat)> =
-            self.map.iter().filter(|(k, _)| k[0] as usize == kind.index()).map(|(k, s)| (&k[1..], *s)).collect();
+        let mut v: Vec<(&[u8], PrefixStat)> = self
+            .map
+            .iter()
+            .filter(|(k, _)| k[0] as usize == kind.index())
+            .map(|(k, &slot)| (&k[1..], self.stats[slot as usize]))
+            .collect();
         v.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then_with(|| a.0.cmp(b.0)));
         v.into_iter().take(n).map(|(k, s)| (k.to_vec(), s)).collect()
     }
@@ -460,5 +538,44 @@ mod tests {
         d[b':' as usize] = true;
         prefixes(b"a:b:c", &d, 2, |p| seen.push(p.to_vec()));
         assert_eq!(seen, vec![b"a:".to_vec(), b"a:b:".to_vec()]);
+    }
+
+    /// The per-type memory of the last prefix never changes a result: interleaved types,
+    /// repeated and alternating prefixes, long ones (not remembered) and pruning all give
+    /// what a plain map gives (exact while no pruning happened).
+    #[test]
+    fn prefix_table_matches_a_plain_map() {
+        let mut plain: HashMap<(usize, Vec<u8>), (u64, u64)> = HashMap::new();
+        let mut t = PrefixTable::new(1 << 30);
+        let long = vec![b'x'; RECENT_MAX + 5];
+        for i in 0..20_000u64 {
+            let kind = KeyType::ALL[(i * 7 % 5) as usize];
+            let prefix: Vec<u8> = match i % 4 {
+                0 => b"user:".to_vec(),
+                1 => format!("p{}:", i % 3).into_bytes(),
+                2 => long.clone(),
+                _ => format!("{}:", i % 11).into_bytes(),
+            };
+            t.add(kind, &prefix, i, 1);
+            let e = plain.entry((kind.index(), prefix)).or_default();
+            e.0 += i;
+            e.1 += 1;
+        }
+        let got: HashMap<(usize, Vec<u8>), (u64, u64)> =
+            t.entries().into_iter().map(|(k, p, s)| ((k.index(), p.to_vec()), (s.bytes, s.num))).collect();
+        assert_eq!(got, plain);
+        // Pruning renumbers the entries: what is remembered must not point at the wrong one.
+        let mut small = PrefixTable::new(40 * 70);
+        let mut hot = 0u64;
+        for i in 0..5_000u64 {
+            small.add(KeyType::Set, format!("cold{i}:").as_bytes(), 1, 1);
+            small.add(KeyType::Set, b"hot:", 10, 1);
+            hot += 10;
+        }
+        assert!(small.prunes > 0);
+        let (p, st) = small.top(KeyType::Set, 1).remove(0);
+        assert_eq!(p, b"hot:");
+        assert_eq!(st.num * 10, st.bytes);
+        assert!(st.bytes <= hot && st.bytes + small.error_bound >= hot, "{} {} {}", st.bytes, small.error_bound, hot);
     }
 }

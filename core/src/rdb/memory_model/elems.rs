@@ -80,7 +80,7 @@ impl ElemStats {
 
     /// One set or zset member: as [`add`](Self::add) without the list node packing (only
     /// lists use it). Returns the member's listpack entry size.
-    #[inline]
+    #[inline(always)]
     pub fn add_member(&mut self, len: u64, int: Option<i64>) -> u64 {
         self.count += 1;
         self.add_string(len, int);

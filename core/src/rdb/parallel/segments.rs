@@ -10,21 +10,17 @@
 //!   `claimed` it (its work counts; it can no longer be dropped); a watcher that stepped over
 //!   it or arrived in another state `dropped` it (its worker stops early; the watcher goes on).
 
-use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use super::{probe, AuxEvent, Hooks, SplitConfig, SplitEnd, Whole};
 use crate::rdb::decoder::{DecodeOptions, Decoder, FileInfo, KeyRecord, Resume, Stop, Visitor};
 use crate::rdb::memory::MemoryModel;
+use crate::rdb::reader::InPlace;
 use crate::rdb::report::Accumulator;
 
 /// Segments at most (each costs a probe; more only help balance and bound a false cut's cost).
 const MAX_SEGMENTS: usize = 256;
-/// Bytes handed to a decoder per read.
-const CHUNK: usize = 1 << 20;
-/// Report progress and drop decoded pages every so many bytes.
-const PROGRESS_BYTES: usize = 8 << 20;
 
 /// A counted segment.
 pub(super) struct Part {
@@ -111,7 +107,8 @@ pub(super) fn run(
     let data = whole.bytes();
     let len = data.len() as u64;
     let threads = cfg.threads.max(1);
-    let n = ((len / cfg.segment_bytes.max(1) as u64).min(MAX_SEGMENTS as u64) as usize).max(threads);
+    // One thread: one segment (nothing to balance; the map still spares the read copies).
+    let n = if threads == 1 { 1 } else { ((len / cfg.segment_bytes.max(1) as u64).min(MAX_SEGMENTS as u64) as usize).max(threads) };
     let nominal: Vec<u64> = (0..n as u64).map(|k| if k == 0 { 0 } else { 9 + (len - 9) * k / n as u64 }).collect();
     let segs = (0..n)
         .map(|k| {
@@ -209,17 +206,22 @@ impl Plan<'_, '_> {
 
     fn decode(&self, k: usize, start: u64) -> Outcome {
         let len = self.whole.bytes().len() as u64;
-        let feed = Feed { plan: self, pos: start as usize, released: start as usize };
+        let mut walk = Walk { plan: self, released: start as usize };
+        let mut on_consumed = |upto: usize| walk.reached(start as usize + upto, false);
+        let input = InPlace { data: &self.whole.bytes()[start as usize..], on_consumed: Some(&mut on_consumed) };
         let watch = self.nominal.get(k + 1).copied().unwrap_or(u64::MAX);
         // Only segment 0 sees the whole file's bytes; the others' checksum is put together.
         let opts = if k == 0 { self.opts.clone() } else { DecodeOptions { verify_checksum: false, ..self.opts.clone() } };
-        let mut dec = Decoder::new(feed, Some(len), self.model, opts).watching(watch);
+        let mut dec = Decoder::new(input, Some(len), self.model, opts).watching(watch);
         if k > 0 {
             dec = dec.resuming(Resume { offset: start, valkey: self.valkey, version: self.version, db: self.db });
         }
         let mut v = SegVisitor { plan: self, own: k, target: k + 1, acc: (self.make_acc)(), aux: Vec::new(), keys: 0, next: None };
         let r = dec.run(&mut v);
         let crc = dec.data_crc().unwrap_or(0);
+        let reached = dec.offset() as usize;
+        drop(dec);
+        walk.reached(reached, true);
         let SegVisitor { acc, aux, keys, next, .. } = v;
         match r {
             Ok(info) => {
@@ -312,35 +314,26 @@ impl Visitor for SegVisitor<'_, '_, '_> {
     }
 }
 
-/// A segment's bytes from its start to the end of the file, handed out in chunks.
-struct Feed<'p, 'a, 'h> {
+/// Decoded pages are released and progress is reported every so many bytes.
+const RELEASE_BYTES: usize = 8 << 20;
+
+/// How far a segment's decoder walked (it tells every 256 KiB): decoded pages are released,
+/// so RSS stays flat, and progress is reported.
+struct Walk<'p, 'a, 'h> {
     plan: &'p Plan<'a, 'h>,
-    pos: usize,
     released: usize,
 }
 
-impl Drop for Feed<'_, '_, '_> {
-    fn drop(&mut self) {
-        self.plan.walked.fetch_add((self.pos - self.released) as u64, Ordering::Relaxed);
-        self.plan.whole.release(self.released as u64, self.pos as u64);
-    }
-}
-
-impl Read for Feed<'_, '_, '_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let whole = self.plan.whole;
-        let data = whole.bytes();
-        let n = buf.len().min(CHUNK).min(data.len() - self.pos);
-        buf[..n].copy_from_slice(&data[self.pos..self.pos + n]);
-        self.pos += n;
-        if self.pos - self.released >= PROGRESS_BYTES {
-            let fed = (self.pos - self.released) as u64;
-            let walked = self.plan.walked.fetch_add(fed, Ordering::Relaxed) + fed;
-            // Everything handed out is copied: its pages need not stay resident.
-            whole.release(self.released as u64, self.pos as u64);
-            self.released = self.pos;
-            (self.plan.hooks.progress)(walked.min(data.len() as u64));
+impl Walk<'_, '_, '_> {
+    /// Everything before file offset `to` is decoded (`last`: the decoder is done).
+    fn reached(&mut self, to: usize, last: bool) {
+        if to <= self.released || (to - self.released < RELEASE_BYTES && !last) {
+            return;
         }
-        Ok(n)
+        let fed = (to - self.released) as u64;
+        let walked = self.plan.walked.fetch_add(fed, Ordering::Relaxed) + fed;
+        self.plan.whole.release(self.released as u64, to as u64);
+        self.released = to;
+        (self.plan.hooks.progress)(walked.min(self.plan.whole.bytes().len() as u64));
     }
 }
