@@ -530,11 +530,17 @@ impl<'m, R: Input> Decoder<'m, R> {
 
     #[inline(always)]
     fn len(&mut self, what: &str) -> DResult<u64> {
-        // Most lengths are one byte (6-bit form).
-        if let Some(&b) = self.src.buffered().first() {
+        // Most lengths are one byte (6-bit form) or two (14-bit form).
+        let buf = self.src.buffered();
+        if let Some(&b) = buf.first() {
             if b < 0x40 {
                 self.src.consume(1);
                 return Ok(b as u64);
+            }
+            if b < 0x80 && buf.len() >= 2 {
+                let n = ((b & 0x3f) as u64) << 8 | buf[1] as u64;
+                self.src.consume(2);
+                return Ok(n);
             }
         }
         self.len_slow(what)
@@ -557,12 +563,20 @@ impl<'m, R: Input> Decoder<'m, R> {
 
     #[inline(always)]
     fn str_hdr(&mut self, what: &str) -> DResult<Str> {
-        // Most strings are short and raw (6-bit length).
-        if let Some(&b) = self.src.buffered().first() {
-            if b < 0x40 {
-                self.src.consume(1);
-                return Ok(Str::Raw(b as u64));
-            }
+        // Most strings are short and raw (6-bit length) or small integers.
+        let buf = self.src.buffered();
+        if buf.len() >= 5 {
+            let b = buf[0];
+            let (s, used) = match b {
+                0x00..=0x3f => (Str::Raw(b as u64), 1),
+                0x40..=0x7f => (Str::Raw(((b & 0x3f) as u64) << 8 | buf[1] as u64), 2),
+                0xc0 => (Str::Int(buf[1] as i8 as i64), 2),
+                0xc1 => (Str::Int(i16::from_le_bytes([buf[1], buf[2]]) as i64), 3),
+                0xc2 => (Str::Int(i32::from_le_bytes([buf[1], buf[2], buf[3], buf[4]]) as i64), 5),
+                _ => return self.str_hdr_slow(what),
+            };
+            self.src.consume(used);
+            return Ok(s);
         }
         self.str_hdr_slow(what)
     }

@@ -17,10 +17,15 @@ const IN_PLACE_STEP: usize = 256 << 10;
 /// [`InPlace`] slice (used where it lies).
 pub trait Input {
     fn read_into_buf(&mut self, buf: &mut [u8]) -> std::io::Result<usize>;
-    /// The whole input, when it is already in memory: the source then never calls
-    /// `read_into_buf` and never copies.
-    fn in_place(&self) -> Option<&[u8]> {
+    /// In-place inputs: their length (the source then walks [`window`](Self::window) and
+    /// never calls `read_into_buf`).
+    fn in_place_len(&self) -> Option<usize> {
         None
+    }
+    /// The bytes the source decodes: its own buffer `own`, or the in-place input itself.
+    #[inline(always)]
+    fn window<'s>(&'s self, own: &'s [u8]) -> &'s [u8] {
+        own
     }
     /// In-place inputs: everything before `upto` (an index into the slice) is consumed and
     /// checksummed; those bytes are not looked at again.
@@ -51,8 +56,12 @@ impl Input for InPlace<'_> {
     fn read_into_buf(&mut self, _buf: &mut [u8]) -> std::io::Result<usize> {
         Ok(0) // never called: the source reads `data` in place
     }
-    fn in_place(&self) -> Option<&[u8]> {
-        Some(self.data)
+    fn in_place_len(&self) -> Option<usize> {
+        Some(self.data.len())
+    }
+    #[inline(always)]
+    fn window<'s>(&'s self, _own: &'s [u8]) -> &'s [u8] {
+        self.data
     }
     fn consumed(&mut self, upto: usize) {
         if let Some(f) = self.on_consumed.as_mut() {
@@ -78,10 +87,7 @@ pub struct Source<R> {
     inner: R,
     /// The buffer `Read` inputs are copied into (empty for in-place inputs).
     own: Vec<u8>,
-    /// Start of the bytes being decoded: `own`'s, or the in-place input's. `win[..end]` is
-    /// readable (see [`Source::buf`]).
-    win: *const u8,
-    /// In-place input: its length (the window grows towards it); 0 otherwise.
+    /// In-place input: its length (the visible part grows towards it); 0 otherwise.
     in_place_len: usize,
     pos: usize,
     end: usize,
@@ -96,18 +102,12 @@ pub struct Source<R> {
     io_error: Option<String>,
 }
 
-// SAFETY: `win` points into `own` (a heap buffer that moves with the source) or into the
-// slice `inner` borrows (shared, immutable bytes): sending the source sends both.
-unsafe impl<R: Send> Send for Source<R> {}
-
 impl<R: Input> Source<R> {
     pub fn new(inner: R, total: Option<u64>) -> Self {
-        if let Some(data) = inner.in_place() {
-            let (win, len) = (data.as_ptr(), data.len());
+        if let Some(len) = inner.in_place_len() {
             return Source {
                 inner,
                 own: Vec::new(),
-                win,
                 in_place_len: len,
                 pos: 0,
                 end: len.min(IN_PLACE_STEP),
@@ -121,11 +121,9 @@ impl<R: Input> Source<R> {
         }
         // Small inputs get a small buffer (it never needs to exceed the input).
         let size = total.map_or(BUF_SIZE, |t| (t as usize).saturating_add(64).clamp(4096, BUF_SIZE));
-        let own = vec![0; size];
         Source {
             inner,
-            win: own.as_ptr(),
-            own,
+            own: vec![0; size],
             in_place_len: 0,
             pos: 0,
             end: 0,
@@ -141,11 +139,7 @@ impl<R: Input> Source<R> {
     /// The readable bytes: `[..pos]` consumed, `[pos..end]` not yet.
     #[inline(always)]
     fn buf(&self) -> &[u8] {
-        // SAFETY: `win` is `own.as_ptr()` (re-read after every resize; `end <= own.len()`)
-        // or the start of the in-place slice `inner` borrows for the source's whole life
-        // (`end <= its length`). Nothing writes to `win[..end]` while this borrow lives:
-        // `own` is only written through `&mut self`.
-        unsafe { std::slice::from_raw_parts(self.win, self.end) }
+        &self.inner.window(&self.own)[..self.end]
     }
 
     #[inline]
@@ -186,7 +180,6 @@ impl<R: Input> Source<R> {
             self.compact();
             if n > self.own.len() {
                 self.own.resize(n.max(self.own.len() * 2).min(BUF_SIZE.max(n)), 0);
-                self.win = self.own.as_ptr();
             }
         }
         while self.end - self.pos < n && !self.eof {
@@ -228,13 +221,17 @@ impl<R: Input> Source<R> {
         self.io_error.as_deref()
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn u8(&mut self, what: &str) -> DResult<u8> {
-        if self.pos < self.end {
-            let b = self.buf()[self.pos];
+        if let Some(&b) = self.buf().get(self.pos) {
             self.pos += 1;
             return Ok(b);
         }
+        self.u8_slow(what)
+    }
+
+    #[cold]
+    fn u8_slow(&mut self, what: &str) -> DResult<u8> {
         if !self.fill(1)? {
             return Err(self.short(1, what));
         }
