@@ -284,3 +284,21 @@ fn a_large_dump_splits_identically() {
     eprintln!("1 thread {t1:.2} s; 2 threads {t2:.2} s ({:.2}x), {} cuts confirmed", t1 / t2, cuts.load(Ordering::Relaxed));
     assert_eq!(two, one);
 }
+
+/// A damaged file found by the fuzzer holds one key name twice with the same size: the top
+/// keys still come out in one order (the record offset breaks the tie) on every path.
+#[test]
+fn keys_that_tie_on_everything_but_their_offset_rank_the_same_on_every_path() {
+    let data = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/duplicate-key-names.rdb")).unwrap();
+    let o = |threads: usize, segment: usize| AnalyzeOptions { verify_checksum: false, ..options(threads, segment) };
+    let whole = outcome("dup.rdb", &data, &AnalyzeOptions { in_place: false, ..o(1, 1 << 20) });
+    let top = whole["largest_keys"].as_array().unwrap();
+    assert_eq!(top[0]["key"], top[1]["key"], "the file holds a tie");
+    assert_eq!(top[0]["bytes"], top[1]["bytes"]);
+    // The earlier record (here the 30-byte one; the later one spans 265 bytes) ranks first.
+    assert_eq!((top[0]["serialized_bytes"].as_u64(), top[1]["serialized_bytes"].as_u64()), (Some(30), Some(265)));
+    assert_eq!(outcome("dup.rdb", &data, &o(1, 1 << 20)), whole);
+    for segment in [1, 64, 200] {
+        assert_eq!(outcome("dup.rdb", &data, &o(2, segment)), whole, "2 threads, segments of {segment}");
+    }
+}

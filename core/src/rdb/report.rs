@@ -499,6 +499,7 @@ impl Visitor for Accumulator {
                 serialized: r.serialized,
                 expire_ms: r.expire_ms,
                 file: self.current_file,
+                offset: r.offset,
             });
         }
         if s.prefix_top > 0 && s.prefix_depth > 0 {

@@ -149,10 +149,13 @@ pub struct TopKey {
     pub serialized: u64,
     pub expire_ms: Option<i64>,
     pub file: u32,
+    /// Where the key's record starts in its file: tells apart keys that tie on everything
+    /// else (a damaged or hand-made file can hold one name twice).
+    pub offset: u64,
 }
 
-/// Larger bytes rank first; ties go to the smaller key name, then database, then file, so
-/// the order never depends on input order (merge(parts) == whole).
+/// Larger bytes rank first; ties go to the smaller key name, then database, then file, then
+/// the earlier record, so the order never depends on input order (merge(parts) == whole).
 impl Ord for TopKey {
     fn cmp(&self, o: &Self) -> Ordering {
         self.bytes
@@ -160,6 +163,7 @@ impl Ord for TopKey {
             .then_with(|| o.key.cmp(&self.key))
             .then_with(|| o.db.cmp(&self.db))
             .then_with(|| o.file.cmp(&self.file))
+            .then_with(|| o.offset.cmp(&self.offset))
     }
 }
 impl PartialOrd for TopKey {
@@ -510,6 +514,7 @@ mod tests {
             serialized: 0,
             expire_ms: None,
             file: 0,
+            offset: i,
         };
         let mut whole = TopKeys::new(10);
         let (mut a, mut b) = (TopKeys::new(10), TopKeys::new(10));

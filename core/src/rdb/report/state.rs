@@ -55,7 +55,7 @@ impl Accumulator {
             .top
             .sorted()
             .iter()
-            .map(|k| json!([bytes_json(&k.key), k.db, k.kind.name(), k.bytes, k.elements, k.encoding, k.memory, k.serialized, k.expire_ms, k.file]))
+            .map(|k| json!([bytes_json(&k.key), k.db, k.kind.name(), k.bytes, k.elements, k.encoding, k.memory, k.serialized, k.expire_ms, k.file, k.offset]))
             .collect();
         let prefixes: Vec<Value> = self.prefixes.entries().into_iter().map(|(t, p, st)| json!([t.name(), bytes_json(p), st.bytes, st.num])).collect();
         let files: Vec<Value> = self
@@ -271,7 +271,8 @@ impl Reader {
         }
     }
     fn top_key(&self, k: &Value, path: &str) -> Result<TopKey, String> {
-        let a = k.as_array().filter(|a| a.len() == 10).ok_or_else(|| format!("{path}: expected [key, db, type, bytes, elements, encoding, memory, serialized, expire_ms, file]"))?;
+        // Reports written before `offset` was kept have 10 entries (offset then counts as 0).
+        let a = k.as_array().filter(|a| a.len() == 10 || a.len() == 11).ok_or_else(|| format!("{path}: expected [key, db, type, bytes, elements, encoding, memory, serialized, expire_ms, file, offset]"))?;
         let num = |i: usize| a[i].as_u64().ok_or_else(|| format!("{path}[{i}]: expected a non-negative integer"));
         let encoding = a[5].as_str().and_then(|n| Encoding::ALL.into_iter().find(|x| x.name() == n)).ok_or_else(|| format!("{path}[5]: unknown encoding"))?;
         let expire_ms = match &a[8] {
@@ -289,6 +290,7 @@ impl Reader {
             serialized: num(7)?,
             expire_ms,
             file: num(9)? as u32,
+            offset: if a.len() == 11 { num(10)? } else { 0 },
         })
     }
     fn file(&self, f: &Value, path: &str) -> Result<FileEntry, String> {
