@@ -153,3 +153,26 @@ proptest! {
         }
     }
 }
+
+/// Gzip inside gzip unwraps a few levels deep (same report), and deeper nesting is refused
+/// with a clear error instead of recursing without bound.
+#[test]
+fn gzip_nested_too_deep_is_refused() {
+    use std::io::Write;
+    let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/sample.rdb")).unwrap();
+    let opts = AnalyzeOptions { now_ms: Some(1_800_000_000_000), ..AnalyzeOptions::default() };
+    let want = analyze_bytes("sample.rdb", &sample, &opts).unwrap().to_json()["total_num"].clone();
+    let mut data = sample;
+    for level in 1..=6u32 {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&data).unwrap();
+        data = gz.finish().unwrap();
+        let got = analyze_bytes("nested.gz", &data, &opts);
+        if level <= 4 {
+            assert_eq!(got.unwrap().to_json()["total_num"], want, "{level} levels");
+        } else {
+            let e = got.expect_err("too deep");
+            assert!(e.to_string().contains("gzip inside gzip more than 4 levels deep"), "{level} levels: {e}");
+        }
+    }
+}

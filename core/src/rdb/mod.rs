@@ -360,6 +360,10 @@ fn analyze_opened(opened: Opened, options: &AnalyzeOptions, sources: Option<Sour
     }
 }
 
+/// Gzip inside gzip is unwrapped this many times at most (deeper nesting would recurse
+/// without bound on a crafted file).
+const MAX_GZIP_NESTING: u32 = 4;
+
 /// A split run must be redone on one thread.
 struct Replay;
 
@@ -392,6 +396,11 @@ impl Run<'_> {
             input::sniff(reader, 512).map_err(|e| Error::from(e).with_partial_report(merged.to_json()))?;
         match kind {
             Kind::Rdb => self.decode_into(name, reader, total, merged),
+            Kind::Gzip if depth >= MAX_GZIP_NESTING => Err(Error::analysis(
+                0,
+                format!("{name}: gzip inside gzip more than {MAX_GZIP_NESTING} levels deep (refused: a file can nest without end)"),
+            )
+            .with_partial_report(merged.to_json())),
             Kind::Gzip => {
                 self.split = None; // the split walks the file's own bytes, not a decompressed stream
                 let gz = flate2::read::MultiGzDecoder::new(reader);
