@@ -199,6 +199,14 @@ impl Value {
         self.kind = kind;
         self.encoding = encoding;
     }
+
+    /// One set or zset member stored as its own string.
+    #[inline(always)]
+    fn member(&mut self, m: &dyn MemoryModel, len: u64, int: Option<i64>) {
+        self.shape.elems.add_member(len, int);
+        self.largest = self.largest.max(len);
+        self.shape.elem_alloc += m.element(len);
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -627,7 +635,7 @@ impl<'m, R: Input> Decoder<'m, R> {
         self.skip_elem_slow(what)
     }
 
-    /// The hot loop of set, zset and list values: walks up to `max` elements that are short
+    /// The hot loop of set and zset values: walks up to `max` elements that are short
     /// raw strings (each followed by `extra` fixed bytes, e.g. a binary score) straight from
     /// the buffer, calling `f(length, integer value, extra bytes)`. Stops at the first
     /// element that needs the general path (or is not wholly buffered); returns how many it
@@ -1038,17 +1046,12 @@ impl<'m, R: Input> Decoder<'m, R> {
             2 => {
                 v.set_kind(KeyType::Set, Encoding::Hashtable);
                 let n = self.len("set size")?;
-                let mut add = |len: u64, int: Option<i64>| {
-                    v.shape.elems.add_member(len, int);
-                    v.largest = v.largest.max(len);
-                    v.shape.elem_alloc += m.element(len);
-                };
                 let mut left = n;
                 while left > 0 {
-                    left -= self.short_members(left, 0, |len, int, _| add(len, int));
+                    left -= self.short_members(left, 0, |len, int, _| v.member(m, len, int));
                     if left > 0 {
                         let (len, _, int) = self.skip_elem("set member")?;
-                        add(len, int);
+                        v.member(m, len, int);
                         left -= 1;
                     }
                 }
@@ -1063,17 +1066,13 @@ impl<'m, R: Input> Decoder<'m, R> {
                 if t == 5 {
                     // Members with their 8-byte scores, straight from the buffer.
                     left -= self.short_members(left, 8, |len, int, score| {
-                        v.shape.elems.add_member(len, int);
-                        v.largest = v.largest.max(len);
-                        v.shape.elem_alloc += m.element(len);
+                        v.member(m, len, int);
                         v.shape.elems.add_score(f64::from_le_bytes(score.try_into().unwrap_or([0; 8])));
                     });
                 }
                 for _ in 0..left {
                     let (len, _, int) = self.skip_elem("zset member")?;
-                    v.shape.elems.add_member(len, int);
-                    v.largest = v.largest.max(len);
-                    v.shape.elem_alloc += m.element(len);
+                    v.member(m, len, int);
                     if t == 5 {
                         v.shape.elems.add_score(f64::from_le_bytes(self.src.array("zset binary score")?));
                     } else {

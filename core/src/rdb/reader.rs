@@ -39,17 +39,11 @@ impl<R: Read> Input for R {
     }
 }
 
-/// Bytes already in memory, decoded where they lie; `on_consumed` hears, every few MiB, how
+/// Bytes already in memory, decoded where they lie; `on_consumed` hears, every 256 KiB, how
 /// much of the slice is done.
 pub struct InPlace<'a> {
     pub data: &'a [u8],
     pub on_consumed: Option<&'a mut dyn FnMut(usize)>,
-}
-
-impl<'a> InPlace<'a> {
-    pub fn new(data: &'a [u8]) -> Self {
-        InPlace { data, on_consumed: None }
-    }
 }
 
 impl Input for InPlace<'_> {
@@ -87,8 +81,6 @@ pub struct Source<R> {
     inner: R,
     /// The buffer `Read` inputs are copied into (empty for in-place inputs).
     own: Vec<u8>,
-    /// In-place input: its length (the visible part grows towards it); 0 otherwise.
-    in_place_len: usize,
     pos: usize,
     end: usize,
     /// Absolute offset of `buf[0]`.
@@ -108,7 +100,6 @@ impl<R: Input> Source<R> {
             return Source {
                 inner,
                 own: Vec::new(),
-                in_place_len: len,
                 pos: 0,
                 end: len.min(IN_PLACE_STEP),
                 base: 0,
@@ -124,7 +115,6 @@ impl<R: Input> Source<R> {
         Source {
             inner,
             own: vec![0; size],
-            in_place_len: 0,
             pos: 0,
             end: 0,
             base: 0,
@@ -173,8 +163,8 @@ impl<R: Input> Source<R> {
         if self.end - self.pos >= n {
             return Ok(true);
         }
-        if self.in_place_len > 0 {
-            return Ok(self.reveal(n));
+        if let Some(len) = self.inner.in_place_len() {
+            return Ok(self.reveal(n, len));
         }
         if self.pos + n > self.own.len() {
             self.compact();
@@ -196,15 +186,15 @@ impl<R: Input> Source<R> {
         Ok(self.end - self.pos >= n)
     }
 
-    /// In-place input: shows the next step of the slice (at least `n` bytes past `pos` when
-    /// there are that many), after telling the input that everything before `pos` is done.
+    /// In-place input (`len` bytes): shows the next step of it (at least `n` bytes past `pos`
+    /// when there are that many), after telling the input that everything before `pos` is done.
     #[cold]
-    fn reveal(&mut self, n: usize) -> bool {
+    fn reveal(&mut self, n: usize, len: usize) -> bool {
         self.crc = crc64::update(self.crc, &self.buf()[self.crc_pos..self.pos]);
         self.crc_pos = self.pos;
         self.inner.consumed(self.pos);
-        self.end = self.pos.saturating_add(n.max(IN_PLACE_STEP)).min(self.in_place_len);
-        self.eof = self.end == self.in_place_len;
+        self.end = self.pos.saturating_add(n.max(IN_PLACE_STEP)).min(len);
+        self.eof = self.end == len;
         self.end - self.pos >= n
     }
 
@@ -454,7 +444,7 @@ mod tests {
     #[test]
     fn in_place_offsets_count_from_the_base() {
         let data = [7u8; 100];
-        let mut s = Source::new(InPlace::new(&data[40..]), Some(100));
+        let mut s = Source::new(InPlace { data: &data[40..], on_consumed: None }, Some(100));
         s.set_base(40);
         assert_eq!(s.remaining_hint(), Some(60));
         s.skip(59, "x").unwrap();
