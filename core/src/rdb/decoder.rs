@@ -209,6 +209,66 @@ impl Value {
     }
 }
 
+/// A key record found wholly in the buffer by [`Decoder::in_buffer`]: positions are relative
+/// to the name's length byte; the value's shape is in the decoder.
+struct InBuffer {
+    /// End of the name (it starts at 1).
+    key_end: usize,
+    /// End of the record.
+    end: usize,
+    kind: KeyType,
+    encoding: Encoding,
+    elements: u64,
+    largest: u64,
+}
+
+/// A short string value at the start of `b`: (end, length, stored int-encoded, its value when
+/// the server would hold it as an integer). LZF data is skipped: a string's report needs only
+/// its length.
+#[inline(always)]
+fn short_string(b: &[u8]) -> Option<(usize, u64, bool, Option<i64>)> {
+    let head = b.get(..5)?;
+    let (data, int) = match head[0] {
+        x @ 0x00..=0x3f => (1..1 + x as usize, None),
+        x @ 0x40..=0x7f => (2..2 + (((x & 0x3f) as usize) << 8 | head[1] as usize), None),
+        0xc0 => (2..2, Some(head[1] as i8 as i64)),
+        0xc1 => (3..3, Some(i16::from_le_bytes([head[1], head[2]]) as i64)),
+        0xc2 => (5..5, Some(i32::from_le_bytes([head[1], head[2], head[3], head[4]]) as i64)),
+        0xc3 => {
+            let (clen, ulen, used) = short_lzf_lens(&head[1..])?;
+            let end = 1 + used + clen;
+            return (end <= b.len()).then_some((end, ulen as u64, false, None));
+        }
+        _ => return None,
+    };
+    if let Some(v) = int {
+        return Some((data.end, blob::int_text_len(v), true, Some(v)));
+    }
+    let end = data.end;
+    let bytes = b.get(data)?;
+    let canonical = if bytes.len() <= 20 { memory_model::listpack::canonical_int(bytes) } else { None };
+    Some((end, bytes.len() as u64, false, canonical))
+}
+
+/// The compressed and uncompressed lengths of LZF data (both in their 6- or 14-bit forms) and
+/// the bytes they took; None when they are longer or implausible (the general path reports).
+#[inline(always)]
+fn short_lzf_lens(b: &[u8]) -> Option<(usize, usize, usize)> {
+    let (clen, a) = short_len(b)?;
+    let (ulen, c) = short_len(b.get(a..)?)?;
+    (ulen <= clen.saturating_mul(lzf::MAX_RATIO as usize) + 64).then_some((clen, ulen, a + c))
+}
+
+/// A length in its 6- or 14-bit form at the start of `b`: (length, bytes used).
+#[inline(always)]
+fn short_len(b: &[u8]) -> Option<(usize, usize)> {
+    match *b.first()? {
+        x @ 0x00..=0x3f => Some((x as usize, 1)),
+        x @ 0x40..=0x7f => Some((((x & 0x3f) as usize) << 8 | *b.get(1)? as usize, 2)),
+        _ => None,
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Packed {
     Ziplist,
@@ -226,6 +286,10 @@ pub struct Decoder<'m, R> {
     key: Vec<u8>,
     blob: Vec<u8>,
     zbuf: Vec<u8>,
+    /// The shapes of the last string and packed values found by `in_buffer` (only the
+    /// fields that record kind sets are ever non-zero).
+    string_shape: ValueShape,
+    packed_shape: ValueShape,
     /// Listpack bytes (without header) the server rebuilds from the last ziplist/zipmap walked.
     rebuilt_lp: u64,
     /// Offset at which [`Visitor::at_watch`] is called next.
@@ -260,6 +324,8 @@ impl<'m, R: Input> Decoder<'m, R> {
             key: Vec::new(),
             blob: Vec::new(),
             zbuf: Vec::new(),
+            string_shape: ValueShape::default(),
+            packed_shape: ValueShape::default(),
             rebuilt_lp: 0,
             watch: u64::MAX,
             resume: None,
@@ -437,6 +503,39 @@ impl<'m, R: Input> Decoder<'m, R> {
                 }
                 t => {
                     let start = *key_start.get_or_insert(op_offset);
+                    if let Some(f) = self.in_buffer(t, expire.is_some()) {
+                        // Most keys: a short record wholly in the buffer, reported without
+                        // copying its name or zeroing a whole value.
+                        let serialized = self.src.offset() + f.end as u64 - start;
+                        let shape = if f.kind == KeyType::String { &mut self.string_shape } else { &mut self.packed_shape };
+                        shape.serialized = serialized;
+                        let memory = self.model.key(shape.key_len) + self.model.value(f.kind, f.encoding, shape);
+                        let rec = KeyRecord {
+                            db,
+                            key: &self.src.buffered()[1..f.key_end],
+                            kind: f.kind,
+                            encoding: f.encoding,
+                            rdb_type: t,
+                            expire_ms: expire.take(),
+                            idle: idle.take(),
+                            freq: freq.take(),
+                            serialized,
+                            memory,
+                            elements: f.elements,
+                            largest_element: f.largest,
+                            field_ttls: 0,
+                            module: None,
+                            offset: start,
+                        };
+                        v.on_key(&rec);
+                        self.src.consume(f.end);
+                        info.keys += 1;
+                        key_start = None;
+                        if info.keys & 0xfff == 0 && !v.checkpoint(self.src.offset(), info.keys) {
+                            return Err(Stop::Cancelled { offset: self.src.offset() });
+                        }
+                        continue;
+                    }
                     let mut value = Value::new();
                     self.key_value(t, op_offset, &mut value)?;
                     let serialized = self.src.offset() - start;
@@ -471,6 +570,84 @@ impl<'m, R: Input> Decoder<'m, R> {
                 }
             }
         }
+    }
+
+    /// The common records (short strings, and small listpack or intset collections whose
+    /// header gives their size) when they are wholly in the buffer, with the value's shape
+    /// filled in; None sends the record down the general path.
+    #[inline(always)]
+    fn in_buffer(&mut self, t: u8, has_expire: bool) -> Option<InBuffer> {
+        let buf = self.src.buffered();
+        let key_end = 1 + *buf.first()? as usize;
+        if key_end > 0x40 {
+            return None;
+        }
+        let val = buf.get(key_end..)?;
+        let key_len = key_end as u64 - 1;
+        let (kind, encoding, group, head_len) = match t {
+            0 => {
+                let (end, len, stored_int, canonical) = short_string(val)?;
+                let encoding = if stored_int {
+                    Encoding::Int
+                } else if len <= 44 {
+                    Encoding::Embstr
+                } else {
+                    Encoding::Raw
+                };
+                let shape = &mut self.string_shape;
+                shape.len = len;
+                shape.int_value = stored_int;
+                shape.elems.add_string_value(len, canonical);
+                shape.key_len = key_len;
+                shape.has_expire = has_expire;
+                return Some(InBuffer { key_end, end: key_end + end, kind: KeyType::String, encoding, elements: len, largest: len });
+            }
+            16 => (KeyType::Hash, Encoding::Listpack, 2, 6),
+            17 => (KeyType::Zset, Encoding::Listpack, 2, 6),
+            20 => (KeyType::Set, Encoding::Listpack, 1, 6),
+            11 => (KeyType::Set, Encoding::Intset, 1, 8),
+            _ => return None,
+        };
+        if self.opts.detail {
+            return None; // every entry is walked: the general path
+        }
+        // The blob: raw, or LZF whose header is decompressed where it lies.
+        let mut head = [0u8; 8];
+        let (end, bytes) = match *val.first()? {
+            0x00..=0x7f => {
+                let (n, used) = short_len(val)?;
+                head[..head_len].copy_from_slice(val.get(used..used + n)?.get(..head_len)?);
+                (used + n, n)
+            }
+            0xc3 => {
+                let (clen, ulen, used) = short_lzf_lens(&val[1..])?;
+                let data = val.get(1 + used..1 + used + clen)?;
+                if ulen < head_len || !matches!(lzf::decompress(data, &mut head[..head_len], false), Ok(k) if k == head_len) {
+                    return None;
+                }
+                (1 + used + clen, ulen)
+            }
+            _ => return None,
+        };
+        let entries = if t == 11 {
+            let enc = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+            if !matches!(enc, 2 | 4 | 8) {
+                return None;
+            }
+            u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as u64
+        } else {
+            blob::listpack_header_count(&head[..6])?
+        };
+        if entries % group != 0 {
+            return None;
+        }
+        let shape = &mut self.packed_shape;
+        shape.len = entries / group;
+        shape.blob_bytes = bytes as u64;
+        shape.blob_alloc = self.model.alloc(bytes as u64);
+        shape.key_len = key_len;
+        shape.has_expire = has_expire;
+        Some(InBuffer { key_end, end: key_end + end, kind, encoding, elements: entries / group, largest: 0 })
     }
 
     fn header(&mut self) -> DResult<(&'static str, u32)> {

@@ -487,7 +487,7 @@ impl Visitor for Accumulator {
             e.keys += 1;
             e.bytes += bytes;
         }
-        if self.top.wants(bytes) {
+        if self.top.wants(bytes, r.key, r.db, self.current_file, r.offset) {
             self.top.offer(TopKey {
                 bytes,
                 key: r.key.to_vec(),
@@ -504,7 +504,11 @@ impl Visitor for Accumulator {
         }
         if s.prefix_top > 0 && s.prefix_depth > 0 {
             let table = &mut self.prefixes;
-            prefixes(r.key, &s.delimiters, s.prefix_depth, |p| table.add(r.kind, p, bytes, 1));
+            if s.prefix_depth == 1 {
+                table.add_first(r.kind, r.key, &s.delimiters, bytes);
+            } else {
+                prefixes(r.key, &s.delimiters, s.prefix_depth, |p| table.add(r.kind, p, bytes, 1));
+            }
         }
     }
 

@@ -183,10 +183,22 @@ impl TopKeys {
         TopKeys { limit, heap: BinaryHeap::new() }
     }
 
-    /// Cheap pre-check so most keys cost no allocation.
+    /// Whether a key would enter the list, answered without building it (so keys that tie
+    /// with the smallest listed one cost no allocation either): the order of [`TopKey`].
     #[inline]
-    pub fn wants(&self, bytes: u64) -> bool {
-        self.limit > 0 && (self.heap.len() < self.limit || self.heap.peek().is_some_and(|m| bytes >= m.0.bytes))
+    pub fn wants(&self, bytes: u64, key: &[u8], db: u64, file: u32, offset: u64) -> bool {
+        if self.limit == 0 {
+            return false;
+        }
+        if self.heap.len() < self.limit {
+            return true;
+        }
+        let Some(Reverse(m)) = self.heap.peek() else { return false };
+        match bytes.cmp(&m.bytes) {
+            Ordering::Greater => true,
+            Ordering::Less => false,
+            Ordering::Equal => m.key.as_slice().cmp(key).then(m.db.cmp(&db)).then(m.file.cmp(&file)).then(m.offset.cmp(&offset)) == Ordering::Greater,
+        }
     }
 
     pub fn offer(&mut self, k: TopKey) {
@@ -298,9 +310,11 @@ struct Recent {
     len: u8,
     bytes: [u8; RECENT_MAX],
     slot: u32,
+    /// It was a key's first prefix: no delimiter before its last byte.
+    first: bool,
 }
 
-const NO_RECENT: Recent = Recent { len: u8::MAX, bytes: [0; RECENT_MAX], slot: 0 };
+const NO_RECENT: Recent = Recent { len: u8::MAX, bytes: [0; RECENT_MAX], slot: 0, first: false };
 
 /// Approximate per-entry cost beyond the prefix bytes (box, slot, stats, table slot).
 const ENTRY_OVERHEAD: usize = 64;
@@ -319,10 +333,34 @@ impl PrefixTable {
         }
     }
 
+    /// Adds the first prefix of `key` (up to and including its first delimiter), if any.
+    #[inline]
+    pub fn add_first(&mut self, kind: KeyType, key: &[u8], delims: &[bool; 256], bytes: u64) {
+        // A first prefix has no delimiter before its last byte: when the key starts with the
+        // one added last for this type, that is the key's first prefix, found without a scan.
+        let r = &self.recent[kind.index()];
+        let n = r.len as usize;
+        if r.first && n <= RECENT_MAX && key.len() >= n && short_eq(&key[..n], &r.bytes[..n]) {
+            let s = &mut self.stats[r.slot as usize];
+            s.bytes += bytes;
+            s.num += 1;
+            return;
+        }
+        let mut found = 0;
+        prefixes(key, delims, 1, |p| {
+            self.add(kind, p, bytes, 1);
+            found = p.len();
+        });
+        let r = &mut self.recent[kind.index()];
+        if found > 0 && r.len as usize == found {
+            r.first = true;
+        }
+    }
+
     #[inline]
     pub fn add(&mut self, kind: KeyType, prefix: &[u8], bytes: u64, num: u64) {
         let r = &self.recent[kind.index()];
-        if r.len as usize == prefix.len() && r.bytes[..prefix.len().min(RECENT_MAX)] == *prefix {
+        if r.len as usize == prefix.len() && prefix.len() <= RECENT_MAX && short_eq(&r.bytes[..prefix.len()], prefix) {
             let s = &mut self.stats[r.slot as usize];
             s.bytes += bytes;
             s.num += num;
@@ -359,6 +397,7 @@ impl PrefixTable {
             r.len = prefix.len() as u8;
             r.bytes[..prefix.len()].copy_from_slice(prefix);
             r.slot = slot;
+            r.first = false;
         }
     }
 
@@ -452,6 +491,22 @@ impl PrefixTable {
             .collect();
         v.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then_with(|| a.0.cmp(b.0)));
         v.into_iter().take(n).map(|(k, s)| (k.to_vec(), s)).collect()
+    }
+}
+
+/// Equality of two equally long short slices with a few word loads instead of a `memcmp` call.
+#[inline(always)]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    debug_assert_eq!(a.len(), b.len());
+    let n = a.len().min(b.len());
+    let w8 = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+    let w4 = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        8..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
+        _ => a == b,
     }
 }
 
