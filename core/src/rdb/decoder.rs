@@ -259,6 +259,29 @@ fn short_lzf_lens(b: &[u8]) -> Option<(usize, usize, usize)> {
     (ulen <= clen.saturating_mul(lzf::MAX_RATIO as usize) + 64).then_some((clen, ulen, a + c))
 }
 
+/// A packed blob at the start of `b`, raw or LZF, wholly there: (end, its length, its first
+/// `head_len` bytes, decompressed where it lies when it is LZF).
+#[inline(always)]
+fn blob_head(b: &[u8], head_len: usize) -> Option<(usize, usize, [u8; 8])> {
+    let mut head = [0u8; 8];
+    match *b.first()? {
+        0x00..=0x7f => {
+            let (n, used) = short_len(b)?;
+            head[..head_len].copy_from_slice(b.get(used..used + n)?.get(..head_len)?);
+            Some((used + n, n, head))
+        }
+        0xc3 => {
+            let (clen, ulen, used) = short_lzf_lens(&b[1..])?;
+            let data = b.get(1 + used..1 + used + clen)?;
+            if ulen < head_len || !matches!(lzf::decompress(data, &mut head[..head_len], false), Ok(k) if k == head_len) {
+                return None;
+            }
+            Some((1 + used + clen, ulen, head))
+        }
+        _ => None,
+    }
+}
+
 /// A length in its 6- or 14-bit form at the start of `b`: (length, bytes used).
 #[inline(always)]
 fn short_len(b: &[u8]) -> Option<(usize, usize)> {
@@ -602,6 +625,7 @@ impl<'m, R: Input> Decoder<'m, R> {
                 shape.has_expire = has_expire;
                 return Some(InBuffer { key_end, end: key_end + end, kind: KeyType::String, encoding, elements: len, largest: len });
             }
+            18 => return self.quicklist_in_buffer(key_end, has_expire),
             16 => (KeyType::Hash, Encoding::Listpack, 2, 6),
             17 => (KeyType::Zset, Encoding::Listpack, 2, 6),
             20 => (KeyType::Set, Encoding::Listpack, 1, 6),
@@ -611,24 +635,7 @@ impl<'m, R: Input> Decoder<'m, R> {
         if self.opts.detail {
             return None; // every entry is walked: the general path
         }
-        // The blob: raw, or LZF whose header is decompressed where it lies.
-        let mut head = [0u8; 8];
-        let (end, bytes) = match *val.first()? {
-            0x00..=0x7f => {
-                let (n, used) = short_len(val)?;
-                head[..head_len].copy_from_slice(val.get(used..used + n)?.get(..head_len)?);
-                (used + n, n)
-            }
-            0xc3 => {
-                let (clen, ulen, used) = short_lzf_lens(&val[1..])?;
-                let data = val.get(1 + used..1 + used + clen)?;
-                if ulen < head_len || !matches!(lzf::decompress(data, &mut head[..head_len], false), Ok(k) if k == head_len) {
-                    return None;
-                }
-                (1 + used + clen, ulen)
-            }
-            _ => return None,
-        };
+        let (end, bytes, head) = blob_head(val, head_len)?;
         let entries = if t == 11 {
             let enc = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
             if !matches!(enc, 2 | 4 | 8) {
@@ -645,9 +652,42 @@ impl<'m, R: Input> Decoder<'m, R> {
         shape.len = entries / group;
         shape.blob_bytes = bytes as u64;
         shape.blob_alloc = self.model.alloc(bytes as u64);
+        shape.nodes = 0;
         shape.key_len = key_len;
         shape.has_expire = has_expire;
         Some(InBuffer { key_end, end: key_end + end, kind, encoding, elements: entries / group, largest: 0 })
+    }
+
+    /// [`in_buffer`](Self::in_buffer) for a quicklist whose nodes are all listpacks that
+    /// give their size in their header.
+    #[inline(always)]
+    fn quicklist_in_buffer(&mut self, key_end: usize, has_expire: bool) -> Option<InBuffer> {
+        if self.opts.detail {
+            return None;
+        }
+        let buf = self.src.buffered();
+        let (nodes, used) = short_len(buf.get(key_end..)?)?;
+        let mut at = key_end + used;
+        let (mut elements, mut blob_bytes, mut blob_alloc) = (0u64, 0u64, 0u64);
+        for _ in 0..nodes {
+            // Container 2: packed (plain nodes take the general path).
+            if *buf.get(at)? != 2 {
+                return None;
+            }
+            let (end, bytes, head) = blob_head(&buf[at + 1..], 6)?;
+            elements += blob::listpack_header_count(&head[..6])?;
+            blob_bytes += bytes as u64;
+            blob_alloc += self.model.alloc(bytes as u64);
+            at += 1 + end;
+        }
+        let shape = &mut self.packed_shape;
+        shape.len = elements;
+        shape.blob_bytes = blob_bytes;
+        shape.blob_alloc = blob_alloc;
+        shape.nodes = nodes as u64;
+        shape.key_len = key_end as u64 - 1;
+        shape.has_expire = has_expire;
+        Some(InBuffer { key_end, end: at, kind: KeyType::List, encoding: Encoding::Quicklist2, elements, largest: 0 })
     }
 
     fn header(&mut self) -> DResult<(&'static str, u32)> {
