@@ -292,6 +292,24 @@ fn short_len(b: &[u8]) -> Option<(usize, usize)> {
     }
 }
 
+/// Per-length costs of members shorter than 64 bytes, looked up rather than computed per
+/// member: their sds allocation and what the model charges for one stored on its own.
+struct ShortCosts {
+    sds: [u16; 64],
+    element: [u16; 64],
+}
+
+impl ShortCosts {
+    fn new(model: &dyn MemoryModel) -> Self {
+        let mut c = ShortCosts { sds: [0; 64], element: [0; 64] };
+        for len in 0..64 {
+            c.sds[len] = memory_model::jemalloc::sds_alloc(len as u64) as u16;
+            c.element[len] = model.element(len as u64).min(u16::MAX as u64) as u16;
+        }
+        c
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Packed {
     Ziplist,
@@ -313,6 +331,7 @@ pub struct Decoder<'m, R> {
     /// fields that record kind sets are ever non-zero).
     string_shape: ValueShape,
     packed_shape: ValueShape,
+    short_costs: ShortCosts,
     /// Listpack bytes (without header) the server rebuilds from the last ziplist/zipmap walked.
     rebuilt_lp: u64,
     /// Offset at which [`Visitor::at_watch`] is called next.
@@ -349,6 +368,7 @@ impl<'m, R: Input> Decoder<'m, R> {
             zbuf: Vec::new(),
             string_shape: ValueShape::default(),
             packed_shape: ValueShape::default(),
+            short_costs: ShortCosts::new(model),
             rebuilt_lp: 0,
             watch: u64::MAX,
             resume: None,
@@ -852,15 +872,19 @@ impl<'m, R: Input> Decoder<'m, R> {
         self.skip_elem_slow(what)
     }
 
-    /// The hot loop of set and zset values: walks up to `max` elements that are short
-    /// raw strings (each followed by `extra` fixed bytes, e.g. a binary score) straight from
-    /// the buffer, calling `f(length, integer value, extra bytes)`. Stops at the first
-    /// element that needs the general path (or is not wholly buffered); returns how many it
-    /// walked.
+    /// The hot loop of set and zset values: walks up to `max` members that are short raw
+    /// strings (each followed by `extra` fixed bytes, e.g. a binary score, which `on_extra`
+    /// sees) straight from the buffer. Members that are not integers (most) are summed here
+    /// from per-length costs; integer-like ones go through [`Value::member`]. Stops at the
+    /// first member that needs the general path (or is not wholly buffered); returns how many
+    /// it walked.
     #[inline(always)]
-    fn short_members(&mut self, max: u64, extra: usize, mut f: impl FnMut(u64, Option<i64>, &[u8])) -> u64 {
+    fn short_members(&mut self, max: u64, extra: usize, v: &mut Value, mut on_extra: impl FnMut(&mut Value, &[u8])) -> u64 {
+        let m = self.model;
+        let costs = &self.short_costs;
         let buf = self.src.buffered();
         let (mut i, mut k) = (0usize, 0u64);
+        let (mut words, mut sds, mut elem, mut lp, mut longest) = (0u64, 0u64, 0u64, 0u64, 0u64);
         while k < max {
             let Some(&b) = buf.get(i) else { break };
             let n = b as usize;
@@ -868,10 +892,24 @@ impl<'m, R: Input> Decoder<'m, R> {
             if n >= 0x40 || end + extra > buf.len() {
                 break;
             }
-            f(n as u64, memory_model::listpack::canonical_int(&buf[i + 1..end]), &buf[end..end + extra]);
+            match memory_model::listpack::canonical_int(&buf[i + 1..end]) {
+                None => {
+                    words += 1;
+                    sds += costs.sds[n] as u64;
+                    elem += costs.element[n] as u64;
+                    // A listpack string entry under 64 bytes: 1-byte header and backlen.
+                    lp += n as u64 + 2;
+                    longest = longest.max(n as u64);
+                }
+                Some(int) => v.member(m, n as u64, Some(int)),
+            }
+            on_extra(v, &buf[end..end + extra]);
             i = end + extra;
             k += 1;
         }
+        v.shape.elems.add_words(words, sds, lp, longest);
+        v.largest = v.largest.max(longest);
+        v.shape.elem_alloc += elem;
         self.src.consume(i);
         k
     }
@@ -1265,7 +1303,7 @@ impl<'m, R: Input> Decoder<'m, R> {
                 let n = self.len("set size")?;
                 let mut left = n;
                 while left > 0 {
-                    left -= self.short_members(left, 0, |len, int, _| v.member(m, len, int));
+                    left -= self.short_members(left, 0, v, |_, _| {});
                     if left > 0 {
                         let (len, _, int) = self.skip_elem("set member")?;
                         v.member(m, len, int);
@@ -1282,8 +1320,7 @@ impl<'m, R: Input> Decoder<'m, R> {
                 let mut left = n;
                 if t == 5 {
                     // Members with their 8-byte scores, straight from the buffer.
-                    left -= self.short_members(left, 8, |len, int, score| {
-                        v.member(m, len, int);
+                    left -= self.short_members(left, 8, v, |v, score| {
                         v.shape.elems.add_score(f64::from_le_bytes(score.try_into().unwrap_or([0; 8])));
                     });
                 }

@@ -101,6 +101,18 @@ impl ElemStats {
         e
     }
 
+    /// `k` members that are not integers, with `sds` their summed sds allocations, `lp`
+    /// their summed listpack entry sizes and `longest` the longest: what `k` calls of
+    /// [`add_member`](Self::add_member)`(len, None)` add up to.
+    #[inline(always)]
+    pub fn add_words(&mut self, k: u64, sds: u64, lp: u64, longest: u64) {
+        self.count += k;
+        self.non_int += k;
+        self.max_len = self.max_len.max(longest);
+        self.sds += sds;
+        self.lp_entries += lp;
+    }
+
     /// A string value (type string): records whether the server holds it as an integer.
     #[inline]
     pub fn add_string_value(&mut self, len: u64, int: Option<i64>) {
