@@ -87,6 +87,44 @@ struct DbAcc {
     expires: u64,
 }
 
+/// Counts per database. Keys come grouped by database, so the one being counted is kept
+/// aside and reaches the map only when another starts (or when the counts are read).
+#[derive(Debug, Clone, Default)]
+struct DbCounts {
+    map: BTreeMap<u64, DbAcc>,
+    cur_db: u64,
+    cur: DbAcc,
+}
+
+impl DbCounts {
+    #[inline]
+    fn current(&mut self, db: u64) -> &mut DbAcc {
+        if db != self.cur_db {
+            let done = std::mem::take(&mut self.cur);
+            self.add(self.cur_db, &done);
+            self.cur_db = db;
+        }
+        &mut self.cur
+    }
+
+    fn add(&mut self, db: u64, d: &DbAcc) {
+        if d.keys == 0 {
+            return; // only databases with keys are listed
+        }
+        let e = self.map.entry(db).or_default();
+        e.keys += d.keys;
+        e.bytes += d.bytes;
+        e.expires += d.expires;
+    }
+
+    /// Every database with keys and its counts, in order.
+    fn merged(&self) -> BTreeMap<u64, DbAcc> {
+        let mut m = DbCounts { map: self.map.clone(), ..Default::default() };
+        m.add(self.cur_db, &self.cur);
+        m.map
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct ModuleAcc {
     keys: u64,
@@ -104,7 +142,7 @@ pub struct Accumulator {
     total_memory: u64,
     total_serialized: u64,
     types: [TypeAcc; 8],
-    dbs: BTreeMap<u64, DbAcc>,
+    dbs: DbCounts,
     /// (keys, bytes) per type and encoding.
     encodings: [[(u64, u64); Encoding::COUNT]; 8],
     with_ttl: u64,
@@ -148,7 +186,7 @@ impl Accumulator {
             total_memory: 0,
             total_serialized: 0,
             types: Default::default(),
-            dbs: BTreeMap::new(),
+            dbs: DbCounts::default(),
             encodings: [[(0, 0); Encoding::COUNT]; 8],
             with_ttl: 0,
             expired: 0,
@@ -212,11 +250,8 @@ impl Accumulator {
             a.elements.merge(&b.elements);
             a.sizes.merge(&b.sizes);
         }
-        for (db, d) in &o.dbs {
-            let e = self.dbs.entry(*db).or_default();
-            e.keys += d.keys;
-            e.bytes += d.bytes;
-            e.expires += d.expires;
+        for (db, d) in &o.dbs.merged() {
+            self.dbs.add(*db, d);
         }
         for (a, b) in self.encodings.iter_mut().flatten().zip(o.encodings.iter().flatten()) {
             a.0 += b.0;
@@ -312,6 +347,7 @@ impl Accumulator {
             .collect();
         let databases: Vec<Value> = self
             .dbs
+            .merged()
             .iter()
             .map(|(db, d)| json!({"db": db, "keys": d.keys, "bytes": d.bytes, "keys_with_ttl": d.expires}))
             .collect();
@@ -450,7 +486,7 @@ impl Visitor for Accumulator {
         t.serialized += r.serialized;
         t.elements.add(r.elements);
         t.sizes.add(bytes);
-        let d = self.dbs.entry(r.db).or_default();
+        let d = self.dbs.current(r.db);
         d.keys += 1;
         d.bytes += bytes;
         let enc = &mut self.encodings[r.kind.index()][r.encoding as usize];

@@ -113,12 +113,29 @@ pub fn score_entry(score: f64, fmt: ScoreFormat) -> u64 {
 /// ints: the common case, answered without formatting.
 #[inline]
 pub fn int_score_entry(score: f64) -> Option<u64> {
-    // The range check first makes the cast exact; NaN fails it.
-    if score.abs() < 4_503_599_627_370_496.0 && (score as i64) as f64 == score {
-        Some(int_entry(score as i64))
-    } else {
-        None
+    integral_score(score).map(int_entry)
+}
+
+/// The score as an integer when it is integral and below 2^52 in magnitude, read from its
+/// bits with integer operations (this runs for every member of every zset).
+#[inline(always)]
+fn integral_score(score: f64) -> Option<i64> {
+    let bits = score.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    if exp < 0 {
+        // |score| < 1: only ±0 is integral.
+        return (bits << 1 == 0).then_some(0);
     }
+    if exp > 51 {
+        return None; // 2^52 or more, infinities, NaN
+    }
+    let mantissa = bits & ((1 << 52) - 1) | 1 << 52;
+    let shift = 52 - exp;
+    if mantissa & ((1 << shift) - 1) != 0 {
+        return None;
+    }
+    let v = (mantissa >> shift) as i64;
+    Some(if bits >> 63 == 1 { -v } else { v })
 }
 
 /// Entry size of a score that is not a small integer (NaN, infinities, fractions, huge).
@@ -187,6 +204,32 @@ fn score_text_len(score: f64, fmt: ScoreFormat) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The float reading of "integral below 2^52" that the bit reading replaces.
+    fn integral_by_casts(score: f64) -> Option<i64> {
+        (score.abs() < 4_503_599_627_370_496.0 && (score as i64) as f64 == score).then_some(score as i64)
+    }
+
+    #[test]
+    fn integral_scores_read_from_bits() {
+        let edges = [
+            0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, 127.0, 128.0, -4096.0, 4095.5, 1e-310, -1e-310, f64::MIN_POSITIVE,
+            4_503_599_627_370_495.0, 4_503_599_627_370_496.0, -4_503_599_627_370_496.0, 9e15, 1e300, f64::INFINITY,
+            f64::NEG_INFINITY, f64::NAN, f64::MAX, f64::MIN,
+        ];
+        for s in edges {
+            assert_eq!(integral_score(s), integral_by_casts(s), "{s:e}");
+        }
+        // Random bit patterns and random integers (as scores), both signs.
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let s = if i % 2 == 0 { f64::from_bits(x) } else { (x as i64 >> (x % 60)) as f64 };
+            assert_eq!(integral_score(s), integral_by_casts(s), "{s:e} ({:#x})", s.to_bits());
+        }
+    }
 
     #[test]
     fn canonical_integers() {

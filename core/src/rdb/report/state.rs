@@ -77,7 +77,7 @@ impl Accumulator {
             },
             "totals": {"num": self.total_num, "bytes": self.total_bytes, "memory": self.total_memory, "serialized": self.total_serialized},
             "types": types,
-            "databases": self.dbs.iter().map(|(db, d)| json!([db, d.keys, d.bytes, d.expires])).collect::<Vec<_>>(),
+            "databases": self.dbs.merged().iter().map(|(db, d)| json!([db, d.keys, d.bytes, d.expires])).collect::<Vec<_>>(),
             "encodings": encodings,
             "expiry": {"with_ttl": self.with_ttl, "expired": self.expired, "histogram": self.ttl_hist.to_vec()},
             "hash_field_ttl": {"keys": self.hash_ttl_keys, "fields": self.hash_ttl_fields},
@@ -149,7 +149,7 @@ impl Accumulator {
         for (i, d) in r.array(v, "databases", "merge_state")?.iter().enumerate() {
             let p = format!("merge_state.databases[{i}]");
             let n = r.nums::<4>(d, &p)?;
-            acc.dbs.insert(n[0], DbAcc { keys: n[1], bytes: n[2], expires: n[3] });
+            acc.dbs.add(n[0], &DbAcc { keys: n[1], bytes: n[2], expires: n[3] });
         }
         for (i, e) in r.array(v, "encodings", "merge_state")?.iter().enumerate() {
             let p = format!("merge_state.encodings[{i}]");
