@@ -8,7 +8,7 @@
 use super::blob::{self, Entry};
 use super::escape::escape_text;
 use super::lzf;
-use super::memory::MemoryModel;
+use super::memory::{MemoryModel, StringKey};
 use super::memory_model;
 use super::reader::{derr, DResult, DecodeError, Input, Source};
 use super::types::{Encoding, KeyType, ValueShape};
@@ -220,6 +220,8 @@ struct InBuffer {
     encoding: Encoding,
     elements: u64,
     largest: u64,
+    /// Strings: (stored int-encoded, held as an integer); other kinds' shape is in the decoder.
+    string: Option<(bool, bool)>,
 }
 
 /// A short string value at the start of `b`: (end, length, stored int-encoded, its value when
@@ -327,9 +329,8 @@ pub struct Decoder<'m, R> {
     key: Vec<u8>,
     blob: Vec<u8>,
     zbuf: Vec<u8>,
-    /// The shapes of the last string and packed values found by `in_buffer` (only the
-    /// fields that record kind sets are ever non-zero).
-    string_shape: ValueShape,
+    /// The shape of the last packed value found by `in_buffer` (only the fields those
+    /// records set are ever non-zero).
     packed_shape: ValueShape,
     short_costs: ShortCosts,
     /// Listpack bytes (without header) the server rebuilds from the last ziplist/zipmap walked.
@@ -366,7 +367,6 @@ impl<'m, R: Input> Decoder<'m, R> {
             key: Vec::new(),
             blob: Vec::new(),
             zbuf: Vec::new(),
-            string_shape: ValueShape::default(),
             packed_shape: ValueShape::default(),
             short_costs: ShortCosts::new(model),
             rebuilt_lp: 0,
@@ -550,9 +550,22 @@ impl<'m, R: Input> Decoder<'m, R> {
                         // Most keys: a short record wholly in the buffer, reported without
                         // copying its name or zeroing a whole value.
                         let serialized = self.src.offset() + f.end as u64 - start;
-                        let shape = if f.kind == KeyType::String { &mut self.string_shape } else { &mut self.packed_shape };
-                        shape.serialized = serialized;
-                        let memory = self.model.key(shape.key_len) + self.model.value(f.kind, f.encoding, shape);
+                        let memory = match f.string {
+                            Some((stored_int, int_like)) => self.model.string_key(&StringKey {
+                                key_len: f.key_end as u64 - 1,
+                                len: f.elements,
+                                encoding: f.encoding,
+                                stored_int,
+                                int_like,
+                                has_expire: expire.is_some(),
+                                serialized,
+                            }),
+                            None => {
+                                let shape = &mut self.packed_shape;
+                                shape.serialized = serialized;
+                                self.model.key(shape.key_len) + self.model.value(f.kind, f.encoding, shape)
+                            }
+                        };
                         let rec = KeyRecord {
                             db,
                             key: &self.src.buffered()[1..f.key_end],
@@ -637,13 +650,8 @@ impl<'m, R: Input> Decoder<'m, R> {
                 } else {
                     Encoding::Raw
                 };
-                let shape = &mut self.string_shape;
-                shape.len = len;
-                shape.int_value = stored_int;
-                shape.elems.add_string_value(len, canonical);
-                shape.key_len = key_len;
-                shape.has_expire = has_expire;
-                return Some(InBuffer { key_end, end: key_end + end, kind: KeyType::String, encoding, elements: len, largest: len });
+                let string = Some((stored_int, canonical.is_some()));
+                return Some(InBuffer { key_end, end: key_end + end, kind: KeyType::String, encoding, elements: len, largest: len, string });
             }
             18 => return self.quicklist_in_buffer(key_end, has_expire),
             16 => (KeyType::Hash, Encoding::Listpack, 2, 6),
@@ -675,7 +683,7 @@ impl<'m, R: Input> Decoder<'m, R> {
         shape.nodes = 0;
         shape.key_len = key_len;
         shape.has_expire = has_expire;
-        Some(InBuffer { key_end, end: key_end + end, kind, encoding, elements: entries / group, largest: 0 })
+        Some(InBuffer { key_end, end: key_end + end, kind, encoding, elements: entries / group, largest: 0, string: None })
     }
 
     /// [`in_buffer`](Self::in_buffer) for a quicklist whose nodes are all listpacks that
@@ -707,7 +715,7 @@ impl<'m, R: Input> Decoder<'m, R> {
         shape.nodes = nodes as u64;
         shape.key_len = key_end as u64 - 1;
         shape.has_expire = has_expire;
-        Some(InBuffer { key_end, end: at, kind: KeyType::List, encoding: Encoding::Quicklist2, elements, largest: 0 })
+        Some(InBuffer { key_end, end: at, kind: KeyType::List, encoding: Encoding::Quicklist2, elements, largest: 0, string: None })
     }
 
     fn header(&mut self) -> DResult<(&'static str, u32)> {

@@ -20,4 +20,41 @@ pub trait MemoryModel: Send + Sync {
     fn key(&self, key_len: u64) -> u64;
     /// The value's cost.
     fn value(&self, kind: KeyType, encoding: Encoding, shape: &ValueShape) -> u64;
+    /// A string key's whole cost, name included (`key` + `value`). Strings are most of the
+    /// keys in most files, so models answer this without a shape.
+    fn string_key(&self, k: &StringKey) -> u64 {
+        self.key(k.key_len) + self.value(KeyType::String, k.encoding, &k.shape())
+    }
+}
+
+/// What [`MemoryModel::string_key`] prices: a string key as the decoder found it.
+#[derive(Debug, Clone, Copy)]
+pub struct StringKey {
+    pub key_len: u64,
+    /// The value's length (of its text, for int-encoded values).
+    pub len: u64,
+    pub encoding: Encoding,
+    /// The RDB stored the value int-encoded.
+    pub stored_int: bool,
+    /// The server holds the value as an integer (stored int-encoded or canonical digits).
+    pub int_like: bool,
+    pub has_expire: bool,
+    pub serialized: u64,
+}
+
+impl StringKey {
+    /// The value's shape, as the decoder's general path builds it.
+    pub fn shape(&self) -> ValueShape {
+        let mut s = ValueShape {
+            len: self.len,
+            int_value: self.stored_int,
+            serialized: self.serialized,
+            key_len: self.key_len,
+            has_expire: self.has_expire,
+            ..Default::default()
+        };
+        s.elems.int_string = self.int_like;
+        s.elems.max_len = self.len;
+        s
+    }
 }

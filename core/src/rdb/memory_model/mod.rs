@@ -114,6 +114,31 @@ impl std::str::FromStr for Target {
 mod tests {
     use super::*;
 
+    /// Every model prices a string key without a shape exactly as through one.
+    #[test]
+    fn string_keys_cost_the_same_without_a_shape() {
+        use crate::rdb::memory::StringKey;
+        use crate::rdb::types::{Encoding, KeyType};
+        let mut checked = 0;
+        for t in Target::ALL {
+            let m = t.model();
+            for key_len in [0, 1, 5, 20, 40, 60, 64, 200, 70_000] {
+                for len in [0, 1, 2, 20, 30, 44, 45, 60, 100, 5_000, 1 << 20] {
+                    for (stored_int, int_like) in [(false, false), (false, true), (true, true)] {
+                        for has_expire in [false, true] {
+                            let encoding = if stored_int { Encoding::Int } else if len <= 44 { Encoding::Embstr } else { Encoding::Raw };
+                            let k = StringKey { key_len, len, encoding, stored_int, int_like, has_expire, serialized: len + key_len + 3 };
+                            let via_shape = m.key(key_len) + m.value(KeyType::String, encoding, &k.shape());
+                            assert_eq!(m.string_key(&k), via_shape, "{} {k:?}", t.name());
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 9 * 11 * 3 * 2);
+    }
+
     #[test]
     fn targets_parse_and_name_their_model() {
         for t in Target::ALL {

@@ -5,7 +5,7 @@ use super::elems::LIST_NODE_BYTES;
 use super::jemalloc::{pow2_at_least, sds_alloc, size_class};
 use super::listpack::ScoreFormat;
 use super::Limits;
-use crate::rdb::memory::MemoryModel;
+use crate::rdb::memory::{MemoryModel, StringKey};
 use crate::rdb::types::{Encoding, KeyType, ValueShape};
 
 const ROBJ: u64 = 16;
@@ -76,12 +76,18 @@ impl Redis {
     }
 
     fn string(&self, s: &ValueShape) -> u64 {
-        if s.int_value || s.elems.int_string {
+        Self::string_value(s.len, s.int_value || s.elems.int_string)
+    }
+
+    /// A string value of `len` bytes, held as an integer when `int`.
+    #[inline]
+    fn string_value(len: u64, int: bool) -> u64 {
+        if int {
             ROBJ
-        } else if s.len <= EMBSTR_LIMIT {
-            size_class(ROBJ + 3 + s.len + 1)
+        } else if len <= EMBSTR_LIMIT {
+            size_class(ROBJ + 3 + len + 1)
         } else {
-            ROBJ + sds_alloc(s.len)
+            ROBJ + sds_alloc(len)
         }
     }
 
@@ -246,6 +252,10 @@ impl MemoryModel for Redis {
 
     fn key(&self, key_len: u64) -> u64 {
         sds_alloc(key_len) + DICT_ENTRY
+    }
+
+    fn string_key(&self, k: &StringKey) -> u64 {
+        self.key(k.key_len) + Self::string_value(k.len, k.stored_int || k.int_like)
     }
 
     fn value(&self, kind: KeyType, encoding: Encoding, s: &ValueShape) -> u64 {

@@ -6,7 +6,7 @@ use super::jemalloc::{pow2_at_least, sds_alloc, sds_header, size_class};
 use super::listpack::ScoreFormat;
 use super::redis::{Redis, Version};
 use super::Limits;
-use crate::rdb::memory::MemoryModel;
+use crate::rdb::memory::{MemoryModel, StringKey};
 use crate::rdb::types::{Encoding, KeyType, ValueShape};
 
 const ROBJ: u64 = 16;
@@ -81,23 +81,22 @@ fn hashtable(n: u64) -> u64 {
 
 impl Valkey8 {
     fn string(&self, s: &ValueShape) -> u64 {
-        if s.int_value || s.elems.int_string {
+        Self::string_value(s.len, s.int_value || s.elems.int_string, s.key_len, s.has_expire)
+    }
+
+    /// A string value of `len` bytes (held as an integer when `int`) of a key whose name is
+    /// `key_len` bytes: small ones are embedded with the name.
+    #[inline]
+    fn string_value(len: u64, int: bool, key_len: u64, has_expire: bool) -> u64 {
+        if int {
             return ROBJ;
         }
         // Embedded: robj, optional expire, 1-byte header size + key sds, value as sdshdr8.
-        let emb = ROBJ
-            + if s.has_expire { 8 } else { 0 }
-            + 1
-            + sds_header(s.key_len)
-            + s.key_len
-            + 1
-            + 3
-            + s.len
-            + 1;
-        if s.len <= 44 && emb <= EMBED_LIMIT {
+        let emb = ROBJ + if has_expire { 8 } else { 0 } + 1 + sds_header(key_len) + key_len + 1 + 3 + len + 1;
+        if len <= 44 && emb <= EMBED_LIMIT {
             size_class(emb)
         } else {
-            ROBJ + sds_alloc(s.len)
+            ROBJ + sds_alloc(len)
         }
     }
 
@@ -197,6 +196,10 @@ impl MemoryModel for Valkey8 {
     /// The key is embedded in the value object; MEMORY USAGE does not add it separately.
     fn key(&self, _key_len: u64) -> u64 {
         0
+    }
+
+    fn string_key(&self, k: &StringKey) -> u64 {
+        self.key(k.key_len) + Self::string_value(k.len, k.stored_int || k.int_like, k.key_len, k.has_expire)
     }
 
     fn value(&self, kind: KeyType, encoding: Encoding, s: &ValueShape) -> u64 {
