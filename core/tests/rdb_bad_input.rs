@@ -4,21 +4,14 @@
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use dcskit::rdb::{analyze_bytes, crc64, AnalyzeOptions};
+use dcskit::rdb::{analyze_bytes, AnalyzeOptions};
 use dcskit::ErrorKind;
 use proptest::prelude::*;
 
 const SAMPLE: &[u8] = include_bytes!("../../assets/sample.rdb");
 
-/// A v11 file: header, the given records, EOF and a correct CRC.
-fn rdb(records: &[u8]) -> Vec<u8> {
-    let mut v = b"REDIS0011".to_vec();
-    v.extend_from_slice(records);
-    v.push(0xff);
-    let crc = crc64::update(0, &v);
-    v.extend_from_slice(&crc.to_le_bytes());
-    v
-}
+mod common;
+use common::rdb_v11 as rdb;
 
 fn err(data: &[u8]) -> dcskit::Error {
     analyze_bytes("t", data, &AnalyzeOptions::default()).expect_err("should fail")

@@ -3,17 +3,10 @@
 //! same error at the same offset, as the general path (forced by reading a few bytes at a time).
 
 use dcskit::rdb::memory_model::Target;
-use dcskit::rdb::{analyze_bytes, analyze_reader, crc64, AnalyzeOptions, Report};
+use dcskit::rdb::{analyze_bytes, analyze_reader, AnalyzeOptions, Report};
 
-/// A v11 file: header, the given records, EOF and a correct CRC.
-fn rdb(records: &[u8]) -> Vec<u8> {
-    let mut v = b"REDIS0011".to_vec();
-    v.extend_from_slice(records);
-    v.push(0xff);
-    let crc = crc64::update(0, &v);
-    v.extend_from_slice(&crc.to_le_bytes());
-    v
-}
+mod common;
+use common::rdb_v11 as rdb;
 
 /// A 6-bit or 14-bit RDB length.
 fn len(n: usize) -> Vec<u8> {

@@ -297,18 +297,16 @@ fn short_len(b: &[u8]) -> Option<(usize, usize)> {
 /// Per-length costs of members shorter than 64 bytes, looked up rather than computed per
 /// member: their sds allocation and what the model charges for one stored on its own.
 struct ShortCosts {
-    sds: [u16; 64],
-    element: [u16; 64],
+    sds: [u64; 64],
+    element: [u64; 64],
 }
 
 impl ShortCosts {
     fn new(model: &dyn MemoryModel) -> Self {
-        let mut c = ShortCosts { sds: [0; 64], element: [0; 64] };
-        for len in 0..64 {
-            c.sds[len] = memory_model::jemalloc::sds_alloc(len as u64) as u16;
-            c.element[len] = model.element(len as u64).min(u16::MAX as u64) as u16;
+        ShortCosts {
+            sds: std::array::from_fn(|len| memory_model::jemalloc::sds_alloc(len as u64)),
+            element: std::array::from_fn(|len| model.element(len as u64)),
         }
-        c
     }
 }
 
@@ -585,39 +583,34 @@ impl<'m, R: Input> Decoder<'m, R> {
                         };
                         v.on_key(&rec);
                         self.src.consume(f.end);
-                        info.keys += 1;
-                        key_start = None;
-                        if info.keys & 0xfff == 0 && !v.checkpoint(self.src.offset(), info.keys) {
-                            return Err(Stop::Cancelled { offset: self.src.offset() });
-                        }
-                        continue;
+                    } else {
+                        let mut value = Value::new();
+                        self.key_value(t, op_offset, &mut value)?;
+                        let serialized = self.src.offset() - start;
+                        let key_len = self.key.len() as u64;
+                        value.shape.serialized = serialized;
+                        value.shape.key_len = key_len;
+                        value.shape.has_expire = expire.is_some();
+                        let memory = self.model.key(key_len) + self.model.value(value.kind, value.encoding, &value.shape);
+                        let rec = KeyRecord {
+                            db,
+                            key: &self.key,
+                            kind: value.kind,
+                            encoding: value.encoding,
+                            rdb_type: t,
+                            expire_ms: expire.take(),
+                            idle: idle.take(),
+                            freq: freq.take(),
+                            serialized,
+                            memory,
+                            elements: value.elements,
+                            largest_element: value.largest,
+                            field_ttls: value.field_ttls,
+                            module: value.module,
+                            offset: start,
+                        };
+                        v.on_key(&rec);
                     }
-                    let mut value = Value::new();
-                    self.key_value(t, op_offset, &mut value)?;
-                    let serialized = self.src.offset() - start;
-                    let key_len = self.key.len() as u64;
-                    value.shape.serialized = serialized;
-                    value.shape.key_len = key_len;
-                    value.shape.has_expire = expire.is_some();
-                    let memory = self.model.key(key_len) + self.model.value(value.kind, value.encoding, &value.shape);
-                    let rec = KeyRecord {
-                        db,
-                        key: &self.key,
-                        kind: value.kind,
-                        encoding: value.encoding,
-                        rdb_type: t,
-                        expire_ms: expire.take(),
-                        idle: idle.take(),
-                        freq: freq.take(),
-                        serialized,
-                        memory,
-                        elements: value.elements,
-                        largest_element: value.largest,
-                        field_ttls: value.field_ttls,
-                        module: value.module,
-                        offset: start,
-                    };
-                    v.on_key(&rec);
                     info.keys += 1;
                     key_start = None;
                     if info.keys & 0xfff == 0 && !v.checkpoint(self.src.offset(), info.keys) {
@@ -903,8 +896,8 @@ impl<'m, R: Input> Decoder<'m, R> {
             match memory_model::listpack::canonical_int(&buf[i + 1..end]) {
                 None => {
                     words += 1;
-                    sds += costs.sds[n] as u64;
-                    elem += costs.element[n] as u64;
+                    sds += costs.sds[n];
+                    elem += costs.element[n];
                     // A listpack string entry under 64 bytes: 1-byte header and backlen.
                     lp += n as u64 + 2;
                     longest = longest.max(n as u64);

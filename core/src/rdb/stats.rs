@@ -158,13 +158,20 @@ pub struct TopKey {
 /// the earlier record, so the order never depends on input order (merge(parts) == whole).
 impl Ord for TopKey {
     fn cmp(&self, o: &Self) -> Ordering {
-        self.bytes
-            .cmp(&o.bytes)
-            .then_with(|| o.key.cmp(&self.key))
-            .then_with(|| o.db.cmp(&self.db))
-            .then_with(|| o.file.cmp(&self.file))
-            .then_with(|| o.offset.cmp(&self.offset))
+        rank(self.bytes, &self.key, self.db, self.file, self.offset, o)
     }
+}
+
+/// How a key with these facts ranks against `o` (the order of [`TopKey`], also used before a
+/// key is built).
+#[inline]
+fn rank(bytes: u64, key: &[u8], db: u64, file: u32, offset: u64, o: &TopKey) -> Ordering {
+    bytes
+        .cmp(&o.bytes)
+        .then_with(|| o.key.as_slice().cmp(key))
+        .then_with(|| o.db.cmp(&db))
+        .then_with(|| o.file.cmp(&file))
+        .then_with(|| o.offset.cmp(&offset))
 }
 impl PartialOrd for TopKey {
     fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
@@ -193,12 +200,7 @@ impl TopKeys {
         if self.heap.len() < self.limit {
             return true;
         }
-        let Some(Reverse(m)) = self.heap.peek() else { return false };
-        match bytes.cmp(&m.bytes) {
-            Ordering::Greater => true,
-            Ordering::Less => false,
-            Ordering::Equal => m.key.as_slice().cmp(key).then(m.db.cmp(&db)).then(m.file.cmp(&file)).then(m.offset.cmp(&offset)) == Ordering::Greater,
-        }
+        self.heap.peek().is_some_and(|Reverse(m)| rank(bytes, key, db, file, offset, m) == Ordering::Greater)
     }
 
     pub fn offer(&mut self, k: TopKey) {

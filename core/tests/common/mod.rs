@@ -84,3 +84,13 @@ pub fn start_redis(tag: &str) -> Option<Server> {
     }
     Some(server)
 }
+
+/// A v11 RDB file: header, the given records, EOF and a correct CRC.
+pub fn rdb_v11(records: &[u8]) -> Vec<u8> {
+    let mut v = b"REDIS0011".to_vec();
+    v.extend_from_slice(records);
+    v.push(0xff);
+    let crc = dcskit::rdb::crc64::update(0, &v);
+    v.extend_from_slice(&crc.to_le_bytes());
+    v
+}
