@@ -206,3 +206,32 @@ fn damaged_fast_forms_fail_at_the_same_offset_both_ways() {
         assert!(o["offset"].as_u64().is_some(), "case {i}: {o}");
     }
 }
+
+/// Skiplist zsets (type 5: members with binary scores) load as listpacks when they are small,
+/// and then their scores decide the size; past the listpack limit (128 members) the decoder
+/// does not look at scores. Both facts, on both paths, under every model.
+#[test]
+fn zset_scores_count_only_while_a_zset_may_load_as_a_listpack() {
+    let zset = |members: usize, fractional: bool| {
+        let mut v = len(members);
+        for i in 0..members {
+            v.extend(raw(format!("m{i}").as_bytes()));
+            let score = i as f64 + if fractional { 0.123_456_789 } else { 0.0 };
+            v.extend(score.to_le_bytes());
+        }
+        v
+    };
+    let mut records = Vec::new();
+    for (key, members, fractional) in [("z128:int", 128, false), ("z128:frac", 128, true), ("z129:int", 129, false), ("z129:frac", 129, true)] {
+        records.extend(record(5, key.as_bytes(), zset(members, fractional)));
+    }
+    let report = same_both_ways(&rdb(&records));
+    let bytes = |key: &str| {
+        report["largest_keys"].as_array().expect("top keys").iter().find(|k| k["key"] == key).map(|k| k["bytes"].as_u64().expect("bytes")).unwrap_or_else(|| panic!("{key} missing: {report}"))
+    };
+    // 128 members: a listpack, where "0.123456789"-like scores take more than small integers.
+    assert!(bytes("z128:frac") > bytes("z128:int"), "{report}");
+    // 129 members: a skiplist, whose size the scores do not change.
+    assert_eq!(bytes("z129:frac"), bytes("z129:int"), "{report}");
+    assert!(bytes("z129:int") > bytes("z128:frac"), "{report}");
+}

@@ -1319,22 +1319,33 @@ impl<'m, R: Input> Decoder<'m, R> {
                 v.set_kind(KeyType::Zset, Encoding::Skiplist);
                 let n = self.len("zset size")?;
                 let mut left = n;
+                // Scores only count when the zset may load as a listpack (a few members).
+                let scores = m.zset_scores_matter(n);
                 if t == 5 {
                     // Members with their 8-byte scores, straight from the buffer.
-                    left -= self.short_members(left, 8, v, |v, score| {
-                        v.shape.elems.add_score(f64::from_le_bytes(score.try_into().unwrap_or([0; 8])));
-                    });
+                    left -= if scores {
+                        self.short_members(left, 8, v, |v, score| {
+                            v.shape.elems.add_score(f64::from_le_bytes(score.try_into().unwrap_or([0; 8])));
+                        })
+                    } else {
+                        self.short_members(left, 8, v, |_, _| {})
+                    };
                 }
                 for _ in 0..left {
                     let (len, _, int) = self.skip_elem("zset member")?;
                     v.member(m, len, int);
                     if t == 5 {
-                        v.shape.elems.add_score(f64::from_le_bytes(self.src.array("zset binary score")?));
+                        let score = f64::from_le_bytes(self.src.array("zset binary score")?);
+                        if scores {
+                            v.shape.elems.add_score(score);
+                        }
                     } else {
                         let l = self.src.u8("zset text score length")?;
                         if l < 253 {
-                            if let Some(text) = self.src.peek_slice(l as usize)? {
-                                v.shape.elems.add_score_text(text);
+                            if scores {
+                                if let Some(text) = self.src.peek_slice(l as usize)? {
+                                    v.shape.elems.add_score_text(text);
+                                }
                             }
                             self.src.skip(l as u64, "zset text score")?;
                         }

@@ -16,6 +16,12 @@ pub trait MemoryModel: Send + Sync {
     fn element(&self, len: u64) -> u64 {
         self.sds(len)
     }
+    /// Whether the scores of a zset stored member by member (`members` of them) can change
+    /// its cost: only when it may load as a listpack. When not, the decoder skips them.
+    fn zset_scores_matter(&self, members: u64) -> bool {
+        let _ = members;
+        true
+    }
     /// The key's own cost: its name and its slot in the keyspace.
     fn key(&self, key_len: u64) -> u64;
     /// The value's cost.

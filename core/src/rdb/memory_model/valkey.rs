@@ -202,6 +202,10 @@ impl MemoryModel for Valkey8 {
         self.key(k.key_len) + Self::string_value(k.len, k.stored_int || k.int_like, k.key_len, k.has_expire)
     }
 
+    fn zset_scores_matter(&self, members: u64) -> bool {
+        members <= self.limits.zset_max_listpack_entries
+    }
+
     fn value(&self, kind: KeyType, encoding: Encoding, s: &ValueShape) -> u64 {
         match kind {
             KeyType::String => self.string(s),
