@@ -30,13 +30,8 @@ impl Entry<'_> {
 /// Decimal digits (and sign) of an integer.
 #[inline]
 pub fn int_text_len(v: i64) -> u64 {
-    let mut n = if v < 0 { 2 } else { 1 };
-    let mut u = v.unsigned_abs();
-    while u >= 10 {
-        u /= 10;
-        n += 1;
-    }
-    n
+    let digits = v.unsigned_abs().checked_ilog10().map_or(1, |l| l as u64 + 1);
+    digits + (v < 0) as u64
 }
 
 pub type BlobResult<T> = Result<T, String>;

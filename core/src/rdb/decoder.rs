@@ -265,23 +265,45 @@ fn short_lzf_lens(b: &[u8]) -> Option<(usize, usize, usize)> {
 /// `head_len` bytes, decompressed where it lies when it is LZF).
 #[inline(always)]
 fn blob_head(b: &[u8], head_len: usize) -> Option<(usize, usize, [u8; 8])> {
-    let mut head = [0u8; 8];
     match *b.first()? {
         0x00..=0x7f => {
             let (n, used) = short_len(b)?;
-            head[..head_len].copy_from_slice(b.get(used..used + n)?.get(..head_len)?);
-            Some((used + n, n, head))
+            Some((used + n, n, head_of(b.get(used..used + n)?, head_len)?))
         }
         0xc3 => {
             let (clen, ulen, used) = short_lzf_lens(&b[1..])?;
             let data = b.get(1 + used..1 + used + clen)?;
-            if ulen < head_len || !matches!(lzf::decompress(data, &mut head[..head_len], false), Ok(k) if k == head_len) {
+            if ulen < head_len {
                 return None;
             }
+            // LZF data starts with a literal run (nothing to refer back to yet); the header
+            // is usually inside it.
+            let run = 1 + *data.first()? as usize;
+            let head = if run <= 32 && run >= head_len {
+                head_of(data.get(1..1 + run)?, head_len)?
+            } else {
+                let mut head = [0u8; 8];
+                if !matches!(lzf::decompress(data, &mut head[..head_len], false), Ok(k) if k == head_len) {
+                    return None;
+                }
+                head
+            };
             Some((1 + used + clen, ulen, head))
         }
         _ => None,
     }
+}
+
+/// The first `head_len` (6 or 8) bytes of `b`, in fixed-size copies (no call per record).
+#[inline(always)]
+fn head_of(b: &[u8], head_len: usize) -> Option<[u8; 8]> {
+    let mut head = [0u8; 8];
+    match head_len {
+        6 => head[..6].copy_from_slice(b.get(..6)?),
+        8 => head.copy_from_slice(b.get(..8)?),
+        n => head[..n].copy_from_slice(b.get(..n)?),
+    }
+    Some(head)
 }
 
 /// A length in its 6- or 14-bit form at the start of `b`: (length, bytes used).

@@ -176,6 +176,53 @@ pub struct FileEntry {
 }
 
 impl Accumulator {
+    /// What few keys carry (hash field TTLs, LRU/LFU data, module values): kept out of the
+    /// per-key path so that path stays small.
+    #[cold]
+    #[inline(never)]
+    fn on_key_extras(&mut self, r: &KeyRecord<'_>, bytes: u64) {
+        if r.field_ttls > 0 {
+            self.hash_ttl_keys += 1;
+            self.hash_ttl_fields += r.field_ttls;
+        }
+        if let Some(idle) = r.idle {
+            self.idle.add(idle);
+            if let Some(i) = IDLE_BUCKETS.iter().position(|(ub, _)| idle <= *ub) {
+                self.idle_hist[i] += 1;
+            }
+        }
+        if let Some(f) = r.freq {
+            self.lfu.add(f as u64);
+            if let Some(i) = LFU_BUCKETS.iter().position(|(ub, _)| f <= *ub) {
+                self.lfu_hist[i] += 1;
+            }
+        }
+        if let Some(m) = &r.module {
+            let e = self.modules.entry(m.clone()).or_default();
+            e.keys += 1;
+            e.bytes += bytes;
+        }
+    }
+
+    /// A key that makes the top list so far (rare once the list is full).
+    #[cold]
+    #[inline(never)]
+    fn offer_top(&mut self, r: &KeyRecord<'_>, bytes: u64) {
+        self.top.offer(TopKey {
+            bytes,
+            key: r.key.to_vec(),
+            db: r.db,
+            kind: r.kind,
+            elements: r.elements,
+            encoding: r.encoding.name(),
+            memory: r.memory,
+            serialized: r.serialized,
+            expire_ms: r.expire_ms,
+            file: self.current_file,
+            offset: r.offset,
+        });
+    }
+
     pub fn new(settings: ReportSettings) -> Self {
         Accumulator {
             top: TopKeys::new(settings.top),
@@ -502,42 +549,13 @@ impl Visitor for Accumulator {
                 self.ttl_hist[i] += 1;
             }
         }
-        if r.field_ttls > 0 {
-            self.hash_ttl_keys += 1;
-            self.hash_ttl_fields += r.field_ttls;
-        }
-        if let Some(idle) = r.idle {
-            self.idle.add(idle);
-            if let Some(i) = IDLE_BUCKETS.iter().position(|(ub, _)| idle <= *ub) {
-                self.idle_hist[i] += 1;
-            }
-        }
-        if let Some(f) = r.freq {
-            self.lfu.add(f as u64);
-            if let Some(i) = LFU_BUCKETS.iter().position(|(ub, _)| f <= *ub) {
-                self.lfu_hist[i] += 1;
-            }
-        }
-        if let Some(m) = &r.module {
-            let e = self.modules.entry(m.clone()).or_default();
-            e.keys += 1;
-            e.bytes += bytes;
+        if r.field_ttls > 0 || r.idle.is_some() || r.freq.is_some() || r.module.is_some() {
+            self.on_key_extras(r, bytes);
         }
         if self.top.wants(bytes, r.key, r.db, self.current_file, r.offset) {
-            self.top.offer(TopKey {
-                bytes,
-                key: r.key.to_vec(),
-                db: r.db,
-                kind: r.kind,
-                elements: r.elements,
-                encoding: r.encoding.name(),
-                memory: r.memory,
-                serialized: r.serialized,
-                expire_ms: r.expire_ms,
-                file: self.current_file,
-                offset: r.offset,
-            });
+            self.offer_top(r, bytes);
         }
+        let s = &self.settings;
         if s.prefix_top > 0 && s.prefix_depth > 0 {
             let table = &mut self.prefixes;
             if s.prefix_depth == 1 {
