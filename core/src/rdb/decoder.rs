@@ -317,18 +317,31 @@ fn short_len(b: &[u8]) -> Option<(usize, usize)> {
 }
 
 /// Per-length costs of members shorter than 64 bytes, looked up rather than computed per
-/// member: their sds allocation and what the model charges for one stored on its own.
+/// member: their sds allocation (low 32 bits) and what the model charges for one stored on
+/// its own (high 32 bits), so one add sums both. A walk adds at most
+/// [`ShortCosts::MAX_RUN`] of them, so neither half can carry into the other.
 struct ShortCosts {
-    sds: [u64; 64],
-    element: [u64; 64],
+    packed: [u64; 64],
 }
 
 impl ShortCosts {
+    const MAX_RUN: u64 = 1 << 20;
+
     fn new(model: &dyn MemoryModel) -> Self {
         ShortCosts {
-            sds: std::array::from_fn(|len| memory_model::jemalloc::sds_alloc(len as u64)),
-            element: std::array::from_fn(|len| model.element(len as u64)),
+            packed: std::array::from_fn(|len| {
+                let (sds, element) = (memory_model::jemalloc::sds_alloc(len as u64), model.element(len as u64));
+                // A short member's costs are tens of bytes; 4 KiB bounds any model's.
+                debug_assert!(sds <= 4096 && element <= 4096, "{sds} {element}");
+                let (sds, element) = (sds.min(4096), element.min(4096));
+                sds | element << 32
+            }),
         }
+    }
+
+    /// (Σ sds, Σ element) of a packed sum.
+    fn unpack(sum: u64) -> (u64, u64) {
+        (sum & 0xffff_ffff, sum >> 32)
     }
 }
 
@@ -906,8 +919,12 @@ impl<'m, R: Input> Decoder<'m, R> {
         let m = self.model;
         let costs = &self.short_costs;
         let buf = self.src.buffered();
+        let max = max.min(ShortCosts::MAX_RUN);
+        // Only the walk's position, count, summed costs and longest word change per member
+        // (few enough to stay in registers); the rest follows from them afterwards.
         let (mut i, mut k) = (0usize, 0u64);
-        let (mut words, mut sds, mut elem, mut lp, mut longest) = (0u64, 0u64, 0u64, 0u64, 0u64);
+        let (mut packed, mut longest) = (0u64, 0u64);
+        let (mut ints, mut int_bytes) = (0u64, 0u64);
         while k < max {
             let Some(&b) = buf.get(i) else { break };
             let n = b as usize;
@@ -917,20 +934,24 @@ impl<'m, R: Input> Decoder<'m, R> {
             }
             match memory_model::listpack::canonical_int(&buf[i + 1..end]) {
                 None => {
-                    words += 1;
-                    sds += costs.sds[n];
-                    elem += costs.element[n];
-                    // A listpack string entry under 64 bytes: 1-byte header and backlen.
-                    lp += n as u64 + 2;
+                    packed += costs.packed[n];
                     longest = longest.max(n as u64);
                 }
-                Some(int) => v.member(m, n as u64, Some(int)),
+                Some(int) => {
+                    v.member(m, n as u64, Some(int));
+                    ints += 1;
+                    int_bytes += n as u64;
+                }
             }
             on_extra(v, &buf[end..end + extra]);
             i = end + extra;
             k += 1;
         }
-        v.shape.elems.add_words(words, sds, lp, longest);
+        let words = k - ints;
+        let word_bytes = i as u64 - k * (1 + extra as u64) - int_bytes;
+        let (sds, elem) = ShortCosts::unpack(packed);
+        // A listpack string entry under 64 bytes: 1-byte header and backlen.
+        v.shape.elems.add_words(words, sds, word_bytes + 2 * words, longest);
         v.largest = v.largest.max(longest);
         v.shape.elem_alloc += elem;
         self.src.consume(i);
