@@ -294,16 +294,17 @@ fn blob_head(b: &[u8], head_len: usize) -> Option<(usize, usize, [u8; 8])> {
     }
 }
 
-/// The first `head_len` (6 or 8) bytes of `b`, in fixed-size copies (no call per record).
+/// The first `head_len` (at most 8) bytes of `b`, zero-padded: one 8-byte load when `b` has
+/// that many (no copy call per record).
 #[inline(always)]
 fn head_of(b: &[u8], head_len: usize) -> Option<[u8; 8]> {
-    let mut head = [0u8; 8];
-    match head_len {
-        6 => head[..6].copy_from_slice(b.get(..6)?),
-        8 => head.copy_from_slice(b.get(..8)?),
-        n => head[..n].copy_from_slice(b.get(..n)?),
-    }
-    Some(head)
+    let Some(word) = b.first_chunk::<8>() else {
+        let mut head = [0u8; 8];
+        head[..head_len].copy_from_slice(b.get(..head_len)?);
+        return Some(head);
+    };
+    let mask = if head_len >= 8 { u64::MAX } else { (1u64 << (8 * head_len)) - 1 };
+    Some((u64::from_le_bytes(*word) & mask).to_le_bytes())
 }
 
 /// A length in its 6- or 14-bit form at the start of `b`: (length, bytes used).
