@@ -579,6 +579,7 @@ impl<'m, R: Input> Decoder<'m, R> {
                     self.len("Redis Enterprise opcode argument")?;
                 }
                 t => {
+                    self.src.prefetch_next();
                     let start = *key_start.get_or_insert(op_offset);
                     if let Some(f) = self.in_buffer(t, expire.is_some()) {
                         // Most keys: a short record wholly in the buffer, reported without

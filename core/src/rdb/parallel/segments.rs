@@ -208,7 +208,8 @@ impl Plan<'_, '_> {
         let len = self.whole.bytes().len() as u64;
         let mut walk = Walk { plan: self, released: start as usize };
         let mut on_consumed = |upto: usize| walk.reached(start as usize + upto, false);
-        let input = InPlace { data: &self.whole.bytes()[start as usize..], on_consumed: Some(&mut on_consumed) };
+        let on_ahead = |next: std::ops::Range<usize>| self.whole.prepare(start as usize + next.start, start as usize + next.end);
+        let input = InPlace { data: &self.whole.bytes()[start as usize..], on_consumed: Some(&mut on_consumed), on_ahead: Some(&on_ahead) };
         let watch = self.nominal.get(k + 1).copied().unwrap_or(u64::MAX);
         // Only segment 0 sees the whole file's bytes; the others' checksum is put together.
         let opts = if k == 0 { self.opts.clone() } else { DecodeOptions { verify_checksum: false, ..self.opts.clone() } };
