@@ -88,8 +88,16 @@ export async function unusedPort() {
   return port;
 }
 
+const madeDirs = [];
+process.on('exit', () => {
+  for (const dir of madeDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp dir, removed when the test process exits. */
 export function tmpDir(prefix = 'dcskit-node-') {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export function have(cmd) {
