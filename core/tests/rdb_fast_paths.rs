@@ -8,13 +8,16 @@ use dcskit::rdb::{analyze_bytes, analyze_reader, AnalyzeOptions, Report};
 mod common;
 use common::rdb_v11 as rdb;
 
-/// A 6-bit or 14-bit RDB length.
+/// An RDB length: 6-bit, 14-bit or 32-bit form.
 fn len(n: usize) -> Vec<u8> {
     if n < 64 {
         vec![n as u8]
-    } else {
-        assert!(n < 1 << 14);
+    } else if n < 1 << 14 {
         vec![0x40 | (n >> 8) as u8, n as u8]
+    } else {
+        let mut v = vec![0x80];
+        v.extend_from_slice(&(n as u32).to_be_bytes());
+        v
     }
 }
 
@@ -230,7 +233,9 @@ fn zset_scores_count_only_while_a_zset_may_load_as_a_listpack() {
         v
     };
     let mut records = Vec::new();
-    for (key, members, fractional) in [("z128:int", 128, false), ("z128:frac", 128, true), ("z129:int", 129, false), ("z129:frac", 129, true)] {
+    // The last one is larger than the 256 KiB the in-place reader shows at a time: its walk
+    // resumes from the buffer after each member the general path takes.
+    for (key, members, fractional) in [("z128:int", 128, false), ("z128:frac", 128, true), ("z129:int", 129, false), ("z129:frac", 129, true), ("z:big", 30_000, true)] {
         records.extend(record(5, key.as_bytes(), zset(members, fractional)));
     }
     let report = same_both_ways(&rdb(&records));
@@ -242,4 +247,6 @@ fn zset_scores_count_only_while_a_zset_may_load_as_a_listpack() {
     // 129 members: a skiplist, whose size the scores do not change.
     assert_eq!(bytes("z129:frac"), bytes("z129:int"), "{report}");
     assert!(bytes("z129:int") > bytes("z128:frac"), "{report}");
+    let big = report["largest_keys"][0].clone();
+    assert_eq!((big["key"].as_str(), big["num_of_elem"].as_u64()), (Some("z:big"), Some(30_000)), "{big}");
 }

@@ -1366,17 +1366,22 @@ impl<'m, R: Input> Decoder<'m, R> {
                 let mut left = n;
                 // Scores only count when the zset may load as a listpack (a few members).
                 let scores = m.zset_scores_matter(n);
-                if t == 5 {
-                    // Members with their 8-byte scores, straight from the buffer.
-                    left -= if scores {
-                        self.short_members(left, 8, v, |v, score| {
-                            v.shape.elems.add_score(f64::from_le_bytes(score.try_into().unwrap_or([0; 8])));
-                        })
-                    } else {
-                        self.short_members(left, 8, v, |_, _| {})
-                    };
-                }
-                for _ in 0..left {
+                while left > 0 {
+                    if t == 5 {
+                        // Members with their 8-byte scores, straight from the buffer (again
+                        // after each member the general path takes, e.g. at a buffer's end).
+                        left -= if scores {
+                            self.short_members(left, 8, v, |v, score| {
+                                v.shape.elems.add_score(f64::from_le_bytes(score.try_into().unwrap_or([0; 8])));
+                            })
+                        } else {
+                            self.short_members(left, 8, v, |_, _| {})
+                        };
+                        if left == 0 {
+                            break;
+                        }
+                    }
+                    left -= 1;
                     let (len, _, int) = self.skip_elem("zset member")?;
                     v.member(m, len, int);
                     if t == 5 {
